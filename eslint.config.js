@@ -6,7 +6,7 @@ import globals from 'globals';
 // Only adapter libs may import datastore clients; pure libs import no I/O at all.
 const CLIENT_LIBS = ['kafkajs', '@elastic/elasticsearch', 'bullmq', 'ioredis'];
 const IO_MODULES = ['node:fs', 'node:fs/promises', 'node:net', 'node:dgram', 'node:dns', 'node:dns/promises', 'node:http', 'node:https', 'node:child_process', 'node:tls'];
-const PURE_LIBS = ['contracts', 'config', 'received', 'ip', 'verdict', 'mail-facts'];
+const PURE_LIBS = ['contracts', 'config', 'received', 'ip', 'verdict', 'mail-facts', 'es-schema'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**'] },

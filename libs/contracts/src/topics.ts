@@ -28,3 +28,21 @@ export function prefixedTopics(prefix: string): TopicNames {
     dlq: p + DEFAULT_TOPICS.dlq,
   };
 }
+
+/** Partitions per pipeline topic: enough for two instances of each stage to share the work. */
+export const DEFAULT_TOPIC_PARTITIONS = 4;
+
+/** Default maximum message size the sink accepts (Postfix's message_size_limit default). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 10_240_000;
+
+/**
+ * Broker-side `max.message.bytes` per topic role. raw holds the message plus a JSON facts header;
+ * parsed and verdicts carry the message again as base64 (4/3 of its size) plus JSON facts.
+ */
+export const TOPIC_MAX_RECORD_BYTES: Record<TopicRole, number> = {
+  raw: 16 * 1024 * 1024,
+  parsed: 32 * 1024 * 1024,
+  verdicts: 32 * 1024 * 1024,
+  sessions: 1024 * 1024,
+  dlq: 32 * 1024 * 1024,
+};
