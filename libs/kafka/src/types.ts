@@ -3,7 +3,8 @@
 /** A record to write. `value` is bytes (raw mail) or a string (JSON). */
 export interface OutgoingRecord {
   topic: string;
-  key: string | null;
+  /** A string (evidence id) or bytes (a DLQ record keeps the original key's bytes unchanged). */
+  key: string | Buffer | null;
   value: Buffer | string;
   headers?: Record<string, string | Buffer>;
 }
@@ -83,4 +84,27 @@ export interface TopicAdmin {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   deleteTopics(topics: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Tuning of one publisher; unset fields come from the Kafka config. */
+export interface PublisherOptions {
+  /** Bound of publish() when the caller gives none (default: KAFKA_PUBLISH_TIMEOUT_MS). */
+  defaultTimeoutMs?: number;
+  /** How long to wait for concurrent publishes to coalesce (default: KAFKA_PUBLISH_LINGER_MS). */
+  lingerMs?: number;
+  maxBatchRecords?: number;
+  maxBatchBytes?: number;
+  /** How long close() waits for queued sends before rejecting them (default 15000 ms). */
+  closeTimeoutMs?: number;
+}
+
+/**
+ * Everything a service needs from Kafka, implemented by `createKafka(config)` (real) and
+ * `createMemoryKafka()` (unit tests): services take a `KafkaAdapter` and never see kafkajs.
+ */
+export interface KafkaAdapter {
+  createPublisher(opts?: PublisherOptions): RecordPublisher;
+  createAdmin(): TopicAdmin;
+  /** The consumer writes outputs and DLQ records through `publisher` (durable, acks=all). */
+  createStageConsumer(publisher: RecordPublisher, opts: StageConsumerOptions): StageConsumer;
 }
