@@ -32,6 +32,10 @@ export interface ReceivedHop {
   mta: string | null;
   /** Why a hop was classed `ignored` (local delivery, pickup, fetchmail, ...), or why `unparsed`. */
   note: string | null;
+  /** The receiving host's own IP when the header states it (`by host (ip)`, `by [ip]`); optional, added for CIDR trust. */
+  byIp?: string | null;
+  /** Observations about this header (`may-be-forged`, `helo-literal`, `date-invalid`, `date-weekday-mismatch`, `fetch`, `value-truncated`, ...). */
+  flags?: string[];
 }
 
 /** A reason code with the facts behind it. Codes are UPPER_SNAKE and stable. */
