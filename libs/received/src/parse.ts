@@ -1,0 +1,371 @@
+// Parses one Received header value into a ReceivedHop: tokenise, group into clauses, then read the TCP-info per MTA style.
+import type { ReceivedHop } from '@spamtrap/contracts';
+import { parseReceivedDate } from './date.js';
+import { normaliseIp } from './ip.js';
+import { MAX_FIELD_CHARS, MAX_RECEIVED_VALUE_CHARS } from './limits.js';
+import { tokenise, type Token } from './tokens.js';
+
+/** A parsed hop with the optional extras this library adds to the shared contract. */
+export type Hop = ReceivedHop;
+
+const KEYWORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+type Clause = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
+
+/** `with` tokens that mean the client authenticated (RFC 3848 / 6531, webmail, ASMTP). */
+const AUTH_PROTOCOLS = new Set(['ESMTPA', 'ESMTPSA', 'LMTPA', 'LMTPSA', 'UTF8SMTPA', 'UTF8SMTPSA', 'UTF8ESMTPA', 'UTF8ESMTPSA', 'UTF8LMTPA', 'UTF8LMTPSA', 'ASMTP', 'HTTP', 'HTTPS', 'HTTPU', 'HTTP-DAV']);
+/** `with` tokens that mean TLS. */
+const TLS_PROTOCOLS = new Set(['ESMTPS', 'ESMTPSA', 'SMTPS', 'LMTPS', 'LMTPSA', 'UTF8SMTPS', 'UTF8SMTPSA', 'UTF8ESMTPS', 'UTF8ESMTPSA', 'UTF8LMTPS', 'UTF8LMTPSA', 'HTTPS']);
+/** `with` tokens of a mailbox fetch: the hop is a re-injection, not a network relay (SpamAssassin's restart point). */
+const FETCH_PROTOCOLS = new Set(['POP', 'POP3', 'POP3S', 'IMAP', 'IMAP4', 'IMAPS', 'ODMR', 'ETRN']);
+/** `with` tokens of local delivery / batch SMTP: never a network hop. */
+const LOCAL_PROTOCOLS = new Set(['LOCAL', 'LOCAL-ESMTP', 'LOCAL-SMTP', 'LOCAL-BSMTP', 'BSMTP', 'UUCP', 'LOCAL-LMTP', 'PIPE', 'QMQP']);
+
+const AUTH_COMMENT = /^(?:authenticated\b|auth: |account \S|\S+ authenticated user\b|authenticated sender:|via http\b|with login\b)|\bauthenticated (?:sender|user|as|bits=)/i;
+const TLS_COMMENT = /\b(?:using TLS|version=TLS|version=SSL|TLSv?1[._]?\d|cipher=|Google Transport Security|TLS1_\d|SSLv3)\b|^TLS\b/i;
+
+function clean(s: string): string {
+  return s.length > MAX_FIELD_CHARS ? s.slice(0, MAX_FIELD_CHARS) : s;
+}
+
+/** Strips a trailing dot (Gmail writes `rdns.`) and maps "unknown"/"[...]" to null. */
+function cleanRdns(s: string | null | undefined): string | null {
+  if (!s) return null;
+  let r = s.trim();
+  if (r.endsWith('.')) r = r.slice(0, -1);
+  if (r === '' || r.toLowerCase() === 'unknown' || r.startsWith('[') || r.startsWith('?')) return null;
+  return clean(r);
+}
+
+function stripAngle(s: string): string {
+  return s.replace(/^<|>;?$|;$/g, '');
+}
+
+interface Clauses {
+  lead: Token[];
+  from: Token[] | null;
+  by: Token[] | null;
+  via: Token[] | null;
+  with: Token[] | null;
+  id: Token[] | null;
+  for: Token[] | null;
+  /** Words that follow the by-host (Haraka `tls`, Exim `(envelope-from ...)`), for marker search. */
+  all: Token[];
+}
+
+function group(tokens: Token[]): Clauses {
+  const c: Clauses = { lead: [], from: null, by: null, via: null, with: null, id: null, for: null, all: tokens };
+  let cur: Token[] = c.lead;
+  let expectValue = false;
+  for (const tok of tokens) {
+    if (tok.t === 'w' && !expectValue) {
+      const k = tok.s.toLowerCase();
+      if (KEYWORDS.has(k)) {
+        const key = k as Clause;
+        const fresh: Token[] = [];
+        // A repeated keyword keeps the first clause; later text goes to a throwaway list.
+        if (c[key] === null) c[key] = fresh;
+        cur = fresh;
+        expectValue = true;
+        continue;
+      }
+    }
+    expectValue = false;
+    cur.push(tok);
+  }
+  return c;
+}
+
+function words(ts: Token[] | null): string[] {
+  return ts ? ts.filter((t) => t.t === 'w').map((t) => t.s) : [];
+}
+function comments(ts: Token[] | null): string[] {
+  return ts ? ts.filter((t) => t.t === 'c').map((t) => t.s) : [];
+}
+
+interface TcpInfo {
+  ip: string;
+  rdns: string | null;
+  ident: string | null;
+  helo: string | null;
+  style: 'bracket-first' | 'name-bracket' | 'bare';
+  forged: boolean;
+}
+
+/** Reads one comment as TCP-info; null when it carries no IP. */
+function readTcpInfo(comment: string): TcpInfo | null {
+  const s = comment.replace(/\[\(([0-9a-fA-F.:]{1,45})\)\]/g, '[$1]');
+  if (s.startsWith('[')) {
+    // Exim / SMTPSVC / Domino / courier: "[ip]:port helo=x ident=y", "[ip] verified", "[ip] RDNS failed".
+    const close = s.indexOf(']');
+    const lit = close === -1 ? s : s.slice(0, close + 1);
+    let rest = close === -1 ? '' : s.slice(close + 1);
+    let ipText = lit;
+    const port = /^[:.](\d{1,5})\b/.exec(rest);
+    if (port) rest = rest.slice(port[0].length);
+    const ip = normaliseIp(ipText);
+    if (!ip) return null;
+    ipText = ip;
+    const helo = /\bhelo=(\S+)/i.exec(rest);
+    const ident = /\bident=(\S+)/i.exec(rest);
+    return { ip: ipText, rdns: null, ident: ident ? clean(ident[1] as string) : null, helo: helo ? clean(helo[1] as string) : null, style: 'bracket-first', forged: false };
+  }
+  // Postfix / sendmail / Gmail / Haraka: "[IDENT:][user@]rdns [ip] (may be forged)", also "rdns[ip]".
+  const lb = s.lastIndexOf('[');
+  if (lb !== -1) {
+    const rb = s.indexOf(']', lb);
+    if (rb !== -1) {
+      const ip = normaliseIp(s.slice(lb, rb + 1));
+      if (ip) {
+        let before = s.slice(0, lb).trim();
+        const after = s.slice(rb + 1);
+        let ident: string | null = null;
+        if (before.toUpperCase().startsWith('IDENT:')) before = before.slice(6);
+        const at = before.lastIndexOf('@');
+        if (at !== -1) {
+          ident = clean(before.slice(0, at));
+          before = before.slice(at + 1);
+        }
+        const name = before.split(' ').pop() ?? '';
+        return { ip, rdns: cleanRdns(name), ident, helo: null, style: 'name-bracket', forged: /may be forged/i.test(after) };
+      }
+    }
+  }
+  // qmail / Exchange 2013+ / XMail: "ip", "ident@ip", "ip:port".
+  const m = /^(?:(\S+)@)?(\S+)$/.exec(s);
+  if (m) {
+    const ip = normaliseIp(m[2] as string);
+    if (ip) return { ip, rdns: null, ident: m[1] ? clean(m[1]) : null, helo: null, style: 'bare', forged: false };
+  }
+  // Obtuse smtpd "name(ip), claiming to be ..." arrives split; handled by the bare-word fallback.
+  return null;
+}
+
+/** Fingerprints the receiving MTA from the `by` comments and the `with` text. */
+function fingerprint(byComments: string[], withText: string, all: string, byHost: string | null): string | null {
+  if (/Microsoft SMTP ?Server|\bmapi\b/i.test(withText)) return 'exchange';
+  if (/Microsoft SMTPSVC/i.test(withText)) return 'smtpsvc';
+  for (const c of byComments) {
+    if (/^Postfix\b/i.test(c)) return 'postfix';
+    if (/\bExim\b/i.test(c)) return 'exim';
+    if (/^\d+\.\d+\.\d+[^ ]*\/[\d.]+/.test(c) || /^8\.\d+\.\d+/.test(c)) return 'sendmail';
+    if (/CommuniGate/i.test(c)) return 'communigate';
+    if (/Lotus Domino/i.test(c)) return 'domino';
+    if (/MDaemon/i.test(c)) return 'mdaemon';
+    if (/Haraka/i.test(c)) return 'haraka';
+    if (/amavisd/i.test(c)) return 'amavis';
+    if (/Cyrus/i.test(c)) return 'cyrus';
+    if (/qmail/i.test(c)) return 'qmail';
+    if (/Zimbra/i.test(c)) return 'zimbra';
+  }
+  if (/\bExim\b/i.test(withText)) return 'exim';
+  if (byHost && /(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
+  if (/\(AUTH: /.test(all)) return 'courier';
+  return null;
+}
+
+function empty(kind: ReceivedHop['kind'], note: string | null): ReceivedHop {
+  return {
+    kind, fromHelo: null, fromRdns: null, fromIp: null, ident: null, by: null, with: null, auth: false, tls: false,
+    id: null, for: null, date: null, mta: null, note, byIp: null, flags: [],
+  };
+}
+
+/** Collapses whitespace and control characters (NUL included) to single spaces; bounded. */
+function normaliseText(value: string): { text: string; cut: boolean } {
+  const cut = value.length > MAX_RECEIVED_VALUE_CHARS;
+  const v = cut ? value.slice(0, MAX_RECEIVED_VALUE_CHARS) : value;
+  // eslint-disable-next-line no-control-regex
+  return { text: v.replace(/[\x00-\x20\x7f\u00a0]+/g, ' ').trim(), cut };
+}
+
+/**
+ * Parses one Received value (unfolded, without the `Received:` name) into a hop. Never throws; linear in
+ * the input (bounded by MAX_RECEIVED_VALUE_CHARS). The sending IP comes only from the TCP-info the
+ * receiving MTA wrote, never from the HELO text.
+ */
+export function parseReceived(value: string): ReceivedHop {
+  try {
+    return parseInner(typeof value === 'string' ? value : '');
+  } catch {
+    return empty('unparsed', 'internal parse error');
+  }
+}
+
+function parseInner(value: string): ReceivedHop {
+  const { text, cut } = normaliseText(value);
+  if (text === '') return empty('unparsed', 'empty header');
+  const tk = tokenise(text);
+  const cl = group(tk.tokens);
+  const hop = empty('unparsed', null);
+  const flags: string[] = [];
+  if (cut) flags.push('value-truncated');
+  if (tk.truncated) flags.push('tokens-truncated');
+
+  // Date (and Courier's id after the date).
+  const date = parseReceivedDate(tk.tail);
+  hop.date = date.iso;
+  if (date.problem && date.problem !== 'missing') flags.push(`date-${date.problem}`);
+  if (date.problem === 'missing') flags.push('date-missing');
+
+  // A Norton-gateway style "(from x [ip]) by ..." leading comment is a from clause in parentheses.
+  if (!cl.from && cl.lead.length > 0 && cl.lead[0]?.t === 'c' && /^from \S+ .*\[/i.test(cl.lead[0].s)) {
+    const inner = tokenise(cl.lead[0].s + ' ').tokens;
+    const sub = group(inner);
+    cl.from = sub.from;
+  }
+
+  const byWords = words(cl.by);
+  const byComments = comments(cl.by);
+  const byHostRaw = byWords[0] ?? null;
+  const withWords = words(cl.with);
+  const withText = withWords.join(' ');
+  const proto = withWords.length > 0 ? withWords.slice(0, 3).join(' ').toUpperCase().replace(/;$/, '') : null;
+  const protoSet = new Set(withWords.map((w) => w.toUpperCase().replace(/;$/, '')));
+  const allComments = tk.tokens.filter((t) => t.t === 'c').map((t) => t.s);
+  const allText = text;
+
+  hop.by = byHostRaw ? clean(byHostRaw.replace(/\.$/, '')) : null;
+  if (hop.by && (hop.by.startsWith('[') || /^[0-9a-fA-F:.]+$/.test(hop.by))) hop.byIp = normaliseIp(hop.by);
+  for (const c of byComments) {
+    if (hop.byIp) break;
+    const ip = normaliseIp(c.split(' ')[0] ?? '');
+    if (ip && (/^[[0-9a-fA-F:]/.test(c))) hop.byIp = ip;
+  }
+  hop.with = proto ? clean(proto) : null;
+  const idWord = words(cl.id)[0] ?? (tk.tail ? /\bid ([\w.+-]+)/i.exec(tk.tail)?.[1] : undefined) ?? null;
+  hop.id = idWord ? clean(idWord.replace(/;$/, '')) : null;
+  const forWord = words(cl.for)[0] ?? null;
+  hop.for = forWord ? clean(stripAngle(forWord)) : null;
+  hop.mta = fingerprint(byComments, withText, allText, hop.by);
+
+  hop.auth = [...protoSet].some((p) => AUTH_PROTOCOLS.has(p)) || allComments.some((c) => AUTH_COMMENT.test(c)) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
+  hop.tls = [...protoSet].some((p) => TLS_PROTOCOLS.has(p)) || allComments.some((c) => TLS_COMMENT.test(c)) || byWords.some((w) => w.toLowerCase() === 'tls');
+  hop.flags = flags;
+
+  // Non-network hops first.
+  const lead0 = cl.lead[0];
+  if (!cl.from) {
+    if (lead0?.t === 'c' && /^qmail \d+ invoked\b/i.test(lead0.s)) return ignored(hop, 'qmail invoked (local queue injection)');
+    if (lead0?.t === 'c' && /^from \S*@|^from userid\b/i.test(lead0.s)) return ignored(hop, 'local submission');
+    if (byComments.some((c) => /\bfrom userid\b/i.test(c))) return ignored(hop, 'local submission (pickup)');
+    if (cl.by) return ignored(hop, 'no from clause (internal or local hop)');
+    if (/\bqmail-scanner\b/i.test(allText)) return ignored(hop, 'qmail-scanner');
+    hop.note = 'no from/by clause';
+    return hop;
+  }
+  const fromTokens = cl.from;
+  const fromWords = words(fromTokens);
+  const fromComments = comments(fromTokens);
+  const first = fromTokens[0]?.t === 'w' ? fromTokens[0].s : null;
+
+  if (first && first.toLowerCase() === 'mail' && (fromWords[1] ?? '').toLowerCase() === 'pickup') return ignored(hop, 'mail pickup service');
+  if (/\(fetchmail|getmail/i.test(allText) || [...protoSet].some((p) => FETCH_PROTOCOLS.has(p))) return ignored(hop, 'mailbox fetch (fetchmail/getmail POP/IMAP)', 'fetch');
+  if ([...protoSet].some((p) => LOCAL_PROTOCOLS.has(p))) return ignored(hop, `local delivery (with ${withWords[0] ?? ''})`);
+  if (/^qmail-scanner/i.test(withText) || /\bqmail-scanner\b/i.test(allText)) return ignored(hop, 'qmail-scanner');
+  if (fromComments.some((c) => /unix socket|^local\b/i.test(c))) return ignored(hop, 'local socket');
+  if (/\bwith local\b/i.test(allText)) return ignored(hop, 'local delivery');
+
+  // TCP-info: the IP-bearing comments of the from clause.
+  let helo: string | null = null;
+  let heloComment = false;
+  const infos: TcpInfo[] = [];
+  for (const c of fromComments) {
+    const hm = /^(?:HELO|EHLO|LHLO)\s+(\S*)/i.exec(c) ?? /^account \S+ (?:HELO|EHLO)\s+(\S*)/i.exec(c);
+    if (hm) {
+      helo = clean(hm[1] as string);
+      heloComment = true;
+      continue;
+    }
+    if (/^helo=|^port=/i.test(c)) {
+      const h = /\bhelo=(\S+)/i.exec(c);
+      if (h) helo = clean(h[1] as string);
+      const id = /\bident=(\S+)/i.exec(c);
+      if (id) hop.ident = clean(id[1] as string);
+      continue;
+    }
+    const info = readTcpInfo(c);
+    if (info) infos.push(info);
+  }
+  // Exim writes the client's HELO after the IP inside the same comment, so the first wins there; Postfix
+  // and sendmail write the HELO before the comment, so a HELO shaped like a comment can only come first: take the last.
+  const firstInfo = infos[0];
+  const info = firstInfo && firstInfo.style === 'bracket-first' && (hop.mta === 'exim' || firstInfo.helo !== null) ? firstInfo : infos[infos.length - 1];
+
+  const firstIsLiteral = first !== null && (first.startsWith('[') || normaliseIp(first) !== null && /^[0-9a-fA-F:.]+$/.test(first));
+  if (info) {
+    hop.fromIp = info.ip;
+    hop.ident = hop.ident ?? info.ident;
+    if (info.forged) flags.push('may-be-forged');
+    if (info.style === 'name-bracket') {
+      hop.fromHelo = first ? clean(first) : null;
+      hop.fromRdns = info.rdns;
+      if (heloComment) {
+        hop.fromRdns = info.rdns;
+        hop.fromHelo = helo;
+      }
+    } else if (info.style === 'bracket-first') {
+      // Exim: first word is the verified rDNS ([ip] when none); helo= only when it differs (bug 5112).
+      if (hop.mta === 'exim' || info.helo !== null || helo !== null) {
+        hop.fromRdns = firstIsLiteral ? null : cleanRdns(first);
+        hop.fromHelo = info.helo ?? helo ?? hop.fromRdns ?? (first ? clean(first) : null);
+        hop.mta = hop.mta ?? 'exim';
+      } else {
+        // sendmail without rDNS, SMTPSVC, Domino, Courier: the first word is the HELO; no rDNS recorded.
+        hop.fromHelo = first ? clean(first) : null;
+        hop.fromRdns = null;
+      }
+    } else if (hop.mta === 'exchange' || hop.mta === 'smtpsvc') {
+      hop.fromHelo = first ? clean(first) : null;
+      hop.fromRdns = null;
+    } else {
+      // qmail: first word is rDNS (or "unknown"); (HELO x) only when it differs (bug 2744).
+      hop.fromRdns = cleanRdns(first);
+      hop.fromHelo = heloComment ? helo : hop.fromRdns;
+      hop.mta = hop.mta ?? 'qmail';
+    }
+  } else {
+    // No TCP-info comment: the MTA wrote the address as a from word ("from [ip]", "from 1.2.3.4",
+    // "from name [ip]:port", MDaemon "from helo [ip]").
+    let ip: string | null = null;
+    let literalWord = -1;
+    for (let i = 0; i < fromWords.length && i < 4; i++) {
+      const w = (fromWords[i] as string).replace(/\[\(([0-9a-fA-F.:]{1,45})\)\]/g, '[$1]');
+      if (w.startsWith('[') || (i === 0 && /^[0-9a-fA-F:.]+$/.test(w))) {
+        ip = normaliseIp(w);
+        if (ip) {
+          literalWord = i;
+          break;
+        }
+      }
+    }
+    if (ip) {
+      hop.fromIp = ip;
+      if (literalWord === 0) {
+        hop.fromHelo = helo;
+        hop.fromRdns = null;
+      } else {
+        hop.fromHelo = heloComment ? helo : first ? clean(first) : null;
+        hop.fromRdns = heloComment || hop.mta === 'exim' ? cleanRdns(first) : null;
+      }
+    } else {
+      hop.fromHelo = first ? clean(first) : helo;
+    }
+  }
+  if (hop.fromHelo && /^\[?(?:IPv6:)?[0-9a-fA-F:.]+\]?$/.test(hop.fromHelo) && normaliseIp(hop.fromHelo)) flags.push('helo-literal');
+
+  if (hop.fromIp) {
+    hop.kind = 'relay';
+    return hop;
+  }
+  if (first && /^localhost$/i.test(first)) return ignored(hop, 'local hop without address');
+  hop.kind = 'unparsed';
+  hop.note = cl.by ? 'no sending IP in the from clause' : 'no by clause and no sending IP';
+  return hop;
+}
+
+function ignored(hop: ReceivedHop, note: string, flag?: string): ReceivedHop {
+  hop.kind = 'ignored';
+  hop.note = note;
+  if (flag) hop.flags = [...(hop.flags ?? []), flag];
+  return hop;
+}
