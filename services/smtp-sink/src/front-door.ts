@@ -1,0 +1,228 @@
+// Accepts TCP/TLS sockets before smtp-server sees them: limits, PROXY v1 from trusted fronts, pre-greeting watch.
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { SMTPServer } from 'smtp-server';
+import type { SinkContext } from './context.js';
+import { escapeBytes } from './http-detect.js';
+import { ANOMALY_DETAIL_MAX_CHARS, PROXY_HEADER_TIMEOUT_MS, PROXY_V1_MAX_BYTES } from './limits.js';
+import { normalizeIp, parseProxyV1 } from './proxy-header.js';
+import { ConnectionRecord, type Endpoint } from './session-recorder.js';
+
+/** Bytes kept from a client that talks during the pre-greeting window (replayed to smtp-server or logged). */
+const PREGREET_MAX_BYTES = 64 * 1024;
+/** How long a refused socket may linger so its one reply line gets out. */
+const REFUSE_LINGER_MS = 1000;
+
+export class FrontDoor {
+  private open = 0;
+  /** Plain sockets still in the PROXY or pre-greeting phase, closed at once on shutdown. */
+  private readonly waiting = new Set<Socket>();
+  private readonly proxyFrom: Set<string>;
+
+  constructor(
+    private readonly ctx: SinkContext,
+    private readonly servers: { plain: SMTPServer; tls: SMTPServer | null },
+    /** Socket of each live SMTP session by connection id (data timeouts and shutdown close them). */
+    readonly sockets: Map<string, Socket>,
+    private readonly onClosed: (rec: ConnectionRecord) => void,
+  ) {
+    this.proxyFrom = new Set(ctx.config.proxyFrom.map(normalizeIp));
+  }
+
+  get openConnections(): number {
+    return this.open;
+  }
+
+  /** Entry point for every accepted socket (`tls` = already through the SMTPS handshake). */
+  accept(socket: Socket, kind: 'plain' | 'tls'): void {
+    const { ctx } = this;
+    ctx.metrics.connectionsTotal.inc();
+    socket.on('error', (err) => ctx.logger.debug({ err }, 'socket error'));
+    const name = ctx.config.serverName;
+    if (ctx.draining) return this.refuse(socket, `421 4.3.2 ${name} Service shutting down, try again later`, 'draining');
+    if (this.open >= ctx.config.maxConnections) return this.refuse(socket, `421 4.7.0 ${name} Too many connections, try again later`, 'max_connections');
+    if (ctx.budget.nearlyFull(ctx.config.maxMessageBytes)) return this.refuse(socket, `421 4.3.1 ${name} Insufficient system resources, try again later`, 'memory');
+    this.open++;
+    ctx.metrics.connectionsOpen.inc();
+    socket.once('close', () => {
+      this.open--;
+      ctx.metrics.connectionsOpen.dec();
+    });
+    const socketPeer: Endpoint = { ip: normalizeIp(socket.remoteAddress), port: socket.remotePort ?? 0 };
+    const local: Endpoint = { ip: normalizeIp(socket.localAddress), port: socket.localPort ?? 0 };
+    if (kind === 'plain' && this.proxyFrom.has(socketPeer.ip)) this.readProxyHeader(socket, socketPeer, local);
+    else this.start(socket, kind, socketPeer, local, null, Buffer.alloc(0));
+  }
+
+  /** Close every socket that has not reached smtp-server yet (shutdown). */
+  closeWaiting(): void {
+    for (const s of this.waiting) this.closeWith(s, `421 4.3.2 ${this.ctx.config.serverName} Service shutting down, try again later`);
+  }
+
+  private refuse(socket: Socket, line: string, reason: string): void {
+    this.ctx.metrics.connectionsRefused.inc({ reason });
+    this.closeWith(socket, line);
+  }
+
+  private closeWith(socket: Socket, line: string): void {
+    this.waiting.delete(socket);
+    if (!socket.destroyed && !socket.writableEnded) socket.end(line + '\r\n');
+    socket.resume(); // read (and drop) whatever still comes, so the client's FIN is seen
+    setTimeout(() => socket.destroy(), REFUSE_LINGER_MS).unref();
+  }
+
+  /** A trusted front must open with `PROXY ...\r\n`; its claim replaces the socket's peer address. */
+  private readProxyHeader(socket: Socket, front: Endpoint, local: Endpoint): void {
+    this.waiting.add(socket);
+    let buf = Buffer.alloc(0);
+    const fail = (why: string): void => {
+      cleanup();
+      const rec = this.newRecord(front, local, null);
+      rec.addAnomaly('PROXY_HEADER_INVALID', `${why}: ${escapeBytes(buf, ANOMALY_DETAIL_MAX_CHARS)}`);
+      rec.feed(buf);
+      this.track(socket, rec);
+      this.refuse(socket, `421 4.7.0 ${this.ctx.config.serverName} Invalid PROXY protocol header`, 'proxy_invalid');
+    };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) {
+        if (buf.length > PROXY_V1_MAX_BYTES) fail('no header line within 107 bytes');
+        return;
+      }
+      const line = buf.subarray(0, nl > 0 && buf[nl - 1] === 0x0d ? nl - 1 : nl).toString('latin1');
+      const header = parseProxyV1(line);
+      if (header === null || nl + 1 > PROXY_V1_MAX_BYTES) return fail('not a PROXY v1 header');
+      cleanup();
+      const rest = buf.subarray(nl + 1);
+      if (header.kind === 'unknown') this.start(socket, 'plain', front, local, null, rest);
+      else this.start(socket, 'plain', { ip: normalizeIp(header.srcIp), port: header.srcPort }, { ip: normalizeIp(header.dstIp), port: header.dstPort }, front, rest);
+    };
+    const timer = setTimeout(() => fail('timeout waiting for the header'), PROXY_HEADER_TIMEOUT_MS);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', cleanup);
+    };
+    socket.on('data', onData);
+    socket.once('close', cleanup);
+  }
+
+  private newRecord(peer: Endpoint, local: Endpoint, proxiedBy: Endpoint | null): ConnectionRecord {
+    return new ConnectionRecord(this.ctx.config.sinkId, randomUUID(), peer, local, proxiedBy);
+  }
+
+  /** Register a record for the life of the socket; at close it may become a session record. */
+  private track(socket: Socket, rec: ConnectionRecord): void {
+    this.ctx.records.set(rec.connectionId, rec);
+    socket.once('close', () => {
+      this.ctx.records.delete(rec.connectionId);
+      this.sockets.delete(rec.connectionId);
+      this.waiting.delete(socket);
+      this.onClosed(rec);
+    });
+  }
+
+  /** Per-IP limit, then the pre-greeting window (if any), then hand over to smtp-server. */
+  private start(socket: Socket, kind: 'plain' | 'tls', peer: Endpoint, local: Endpoint, proxiedBy: Endpoint | null, early: Buffer): void {
+    const { ctx } = this;
+    if (!ctx.perIp.tryAdd(peer.ip, ctx.config.maxConnectionsPerIp)) {
+      return this.refuse(socket, `421 4.7.0 ${ctx.config.serverName} Too many connections from your address, try again later`, 'per_ip');
+    }
+    socket.once('close', () => ctx.perIp.remove(peer.ip));
+    const rec = this.newRecord(peer, local, proxiedBy);
+    this.track(socket, rec);
+    if (ctx.config.pregreetMs === 0 && early.length === 0) return this.handover(socket, kind, rec, Buffer.alloc(0));
+    this.waiting.add(socket);
+    const chunks: Buffer[] = early.length > 0 ? [early] : [];
+    let size = early.length;
+    const onData = (chunk: Buffer): void => {
+      if (size >= PREGREET_MAX_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    socket.on('data', onData);
+    const timer = setTimeout(() => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      this.waiting.delete(socket);
+      this.afterWindow(socket, kind, rec, Buffer.concat(chunks, size));
+    }, ctx.config.pregreetMs);
+    const onClose = (): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      // Gone before the greeting: whatever it sent is the evidence.
+      if (size > 0) this.recordEarly(rec, Buffer.concat(chunks, size));
+    };
+    socket.once('close', onClose);
+  }
+
+  /** Record an early talker; returns true when an HTTP request line was among its bytes. */
+  private recordEarly(rec: ConnectionRecord, early: Buffer): boolean {
+    this.ctx.metrics.earlyTalkers.inc();
+    rec.addAnomaly('EARLY_TALKER', escapeBytes(early, ANOMALY_DETAIL_MAX_CHARS));
+    return this.noteHttp(rec, rec.feed(early)) || this.noteUntrustedProxy(rec);
+  }
+
+  private noteHttp(rec: ConnectionRecord, found: { code: string; line: string }[]): boolean {
+    for (const h of found) {
+      rec.addAnomaly(h.code, h.line);
+      this.ctx.metrics.httpRequests.inc({ kind: h.code });
+    }
+    return found.length > 0;
+  }
+
+  /** A PROXY header from a peer that is not a trusted front: a spoofing attempt, refused. */
+  private noteUntrustedProxy(rec: ConnectionRecord): boolean {
+    const first = rec.firstLine();
+    if (first === null || !first.startsWith('PROXY ')) return false;
+    if (rec.anomalies.some((a) => a.code === 'PROXY_HEADER_UNTRUSTED')) return true;
+    rec.addAnomaly('PROXY_HEADER_UNTRUSTED', escapeBytes(Buffer.from(first, 'latin1'), ANOMALY_DETAIL_MAX_CHARS));
+    return true;
+  }
+
+  private afterWindow(socket: Socket, kind: 'plain' | 'tls', rec: ConnectionRecord, early: Buffer): void {
+    if (socket.destroyed) return;
+    const name = this.ctx.config.serverName;
+    if (early.length === 0) return this.handover(socket, kind, rec, early);
+    if (this.recordEarly(rec, early)) {
+      const http = rec.anomalies.some((a) => a.code === 'HTTP_REQUEST' || a.code === 'PROXY_CONNECT');
+      return this.refuse(socket, http ? `554 5.7.0 ${name} HTTP and proxy requests are not accepted here` : `554 5.7.0 ${name} PROXY header not accepted from your address`, http ? 'http' : 'proxy_untrusted');
+    }
+    if (this.ctx.config.earlyTalker === 'reject') return this.refuse(socket, `554 5.5.1 ${name} Protocol error: you talked before the greeting`, 'early_talker');
+    this.handover(socket, kind, rec, early);
+  }
+
+  /** Give the socket to smtp-server (it greets at once, see fast-greet-server.ts) and keep tapping its first bytes. */
+  private handover(socket: Socket, kind: 'plain' | 'tls', rec: ConnectionRecord, early: Buffer): void {
+    const server = kind === 'tls' ? this.servers.tls : this.servers.plain;
+    if (server === null) {
+      socket.destroy();
+      return;
+    }
+    socket.pause();
+    if (early.length > 0) socket.unshift(early);
+    this.sockets.set(rec.connectionId, socket);
+    server.connect(socket, { id: rec.connectionId, remoteAddress: rec.peer.ip, remotePort: rec.peer.port, localAddress: rec.local.ip, localPort: rec.local.port });
+    let skip = early.length; // already fed to the record by recordEarly()
+    const tap = (chunk: Buffer): void => {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length);
+        skip -= n;
+        chunk = chunk.subarray(n);
+        if (chunk.length === 0) return;
+      }
+      const http = this.noteHttp(rec, rec.feed(chunk));
+      const proxy = this.noteUntrustedProxy(rec);
+      if (rec.tapFinished()) socket.off('data', tap);
+      if (http || proxy) {
+        socket.off('data', tap);
+        // smtp-server has already answered the line (421 for most HTTP verbs, 500 for CONNECT/PROXY).
+        this.ctx.metrics.connectionsRefused.inc({ reason: http ? 'http' : 'proxy_untrusted' });
+        if (!socket.destroyed && !socket.writableEnded) socket.end(`554 5.7.0 ${this.ctx.config.serverName} Not an SMTP client, closing\r\n`);
+        setTimeout(() => socket.destroy(), REFUSE_LINGER_MS).unref();
+      }
+    };
+    if (!rec.tapFinished()) socket.on('data', tap);
+  }
+}

@@ -1,0 +1,95 @@
+// Named limits on untrusted SMTP input, and the counters that enforce connection and memory bounds.
+
+/** Defaults of the configurable limits; each number is argued here and in docs/smtp-sink.md. */
+export const DEFAULTS = {
+  /** RFC 5321 4.5.3.1.8: a server must accept at least 100 recipients; a trap needs no more. */
+  maxRecipients: 100,
+  /** One Node process serves ~2-3k msgs/s; 1000 open sockets cover that at 300 ms per session with room to spare. */
+  maxConnections: 1000,
+  /** Postfix anvil's smtpd_client_connection_count_limit default (50). */
+  maxConnectionsPerIp: 50,
+  /** smtp-server's own default idle timeout (60 s); RFC 5321's 5 min is for MTAs that must wait, a trap need not. */
+  commandTimeoutMs: 60_000,
+  /** A DATA transfer of the 10 MB maximum at 50 kB/s takes ~200 s; 5 min bounds slow-drip (slowloris) senders. */
+  dataTimeoutMs: 300_000,
+  /** RFC 5321 allows 512 B command lines; ESMTP parameters stretch that; 4 KiB stops line-length floods early. */
+  maxLineBytes: 4096,
+  /**
+   * Greeting pause. 0 ms: greet at once. Measured (docs/smtp-sink.md): every ms here costs
+   * `concurrency / ms` of one-message-per-connection throughput, and bots that talk first send their
+   * bytes right behind the TCP handshake, so a few ms catch them; see the benchmark table.
+   */
+  pregreetMs: 5,
+  /** 128 MiB of message bytes in memory (12 maximum-size messages, ~60k spam-sized ones). */
+  maxInflightBytes: 128 * 1024 * 1024,
+  /** Kafka must ack within 10 s, else 451: a client retries later, well inside its own 10 min DATA timeout. */
+  publishTimeoutMs: 10_000,
+  /** SIGTERM: 30 s for transactions in flight, then the rest get 421. */
+  drainTimeoutMs: 30_000,
+} as const;
+
+/** First bytes of a session kept for the transcript (escaped): enough for an HTTP request line and a few commands. */
+export const TRANSCRIPT_MAX_BYTES = 1024;
+/** Transcript lines kept; the rest of the session is not evidence of its kind. */
+export const TRANSCRIPT_MAX_LINES = 16;
+/** Escaped detail of one anomaly (e.g. the bytes an early talker sent). */
+export const ANOMALY_DETAIL_MAX_CHARS = 512;
+/** Anomalies kept per connection; a client repeating the same mistake does not grow memory. */
+export const MAX_ANOMALIES = 32;
+/** HELO/EHLO argument kept in facts (smtp-server itself refuses > 300). */
+export const HELO_MAX_CHARS = 300;
+/** PROXY v1 header is at most 107 bytes including CRLF (haproxy proxy-protocol.txt 2.1). */
+export const PROXY_V1_MAX_BYTES = 107;
+/** Time a trusted front gets to send its PROXY header. */
+export const PROXY_HEADER_TIMEOUT_MS = 5_000;
+
+/**
+ * Bytes of message data the sink holds: counted while DATA streams in and until the Kafka ack
+ * settles. `tryTake` refuses once the budget is used up, so a flood meets 451 instead of OOM.
+ */
+export class InflightBudget {
+  private used = 0;
+  constructor(readonly limit: number) {}
+
+  tryTake(n: number): boolean {
+    if (this.used + n > this.limit) return false;
+    this.used += n;
+    return true;
+  }
+
+  release(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** True when less than `reserve` bytes are left: stop taking new connections. */
+  nearlyFull(reserve: number): boolean {
+    return this.used + reserve > this.limit;
+  }
+}
+
+/** Open connections per peer IP. */
+export class PerIpCounter {
+  private readonly counts = new Map<string, number>();
+
+  /** Count a new connection; false (and not counted) when the peer is at its limit. */
+  tryAdd(ip: string, limit: number): boolean {
+    const n = this.counts.get(ip) ?? 0;
+    if (n >= limit) return false;
+    this.counts.set(ip, n + 1);
+    return true;
+  }
+
+  remove(ip: string): void {
+    const n = this.counts.get(ip) ?? 0;
+    if (n <= 1) this.counts.delete(ip);
+    else this.counts.set(ip, n - 1);
+  }
+
+  get(ip: string): number {
+    return this.counts.get(ip) ?? 0;
+  }
+}
