@@ -1,0 +1,60 @@
+// Every reason code the verdict lib emits, with its meaning: the source for docs/verdicts.md and a test that nothing undocumented is emitted.
+
+export const REASON_CODES: Readonly<Record<string, string>> = {
+  // Relaying hop and safety
+  NO_RELAYING_HOP: 'The walk found no relaying hop (no session peer, no trusted header): nothing to judge or nominate.',
+  RELAY_IP_INVALID: 'The relaying hop has no parseable IP: never nominated.',
+  RELAY_NOT_CONNECTING_PEER: 'The relaying hop is not the connecting peer (session IP differs, or a header-sourced relay outside an import with a trusted boundary): never nominated.',
+  RESERVED_RANGE: 'The peer is in a special-purpose range (RFC 6890; mapped/6to4/Teredo/NAT64 unwrapped): never nominated.',
+  OWN_NETWORK: 'The peer is in the operator\'s own networks: never nominated.',
+  ALLOWLISTED: 'The peer is allow-listed by network or by a forward-confirmed provider name: class allowlisted_provider, never nominated.',
+  ALLOWLIST_LOOKUP_FAILED: 'An allow-list could not be checked (DNS error, DNS off with provider patterns, DNS allow-list error): fail closed.',
+  NOT_NOMINATED_ALLOWLISTED: 'Nomination refused: allow-listed.',
+  NOT_NOMINATED_ALLOWLIST_FAILED: 'Nomination refused: the allow-list check failed (fail closed).',
+  NOT_NOMINATED_AUTHENTICATED: 'Nomination refused: the hand-off was authenticated (credentials, not an open relay).',
+  NOT_NOMINATED_CLASS: 'Nomination refused: the class is not about the connecting host (stolen_account, backscatter, allowlisted_provider).',
+  // DNS
+  DNS_SKIPPED: 'DNS was not consulted (disabled or offline explain).',
+  DNS_UNAVAILABLE: 'A DNS lookup failed (SERVFAIL, timeout, refused, deadline): evidence incomplete, confidence lowered.',
+  NO_PTR: 'The peer has no PTR record (NXDOMAIN or no data).',
+  FCRDNS_PASS: 'A PTR name resolves back to the peer IP (forward-confirmed).',
+  FCRDNS_FAIL: 'No PTR name resolves back to the peer IP.',
+  // rDNS name
+  RDNS_DYNAMIC_TOKEN: 'The rDNS host part contains a whole dynamic/end-user token (dhcp, pool, dsl, ...).',
+  RDNS_EMBEDS_IP: 'The rDNS name embeds the peer IP (octets in any order/separator, padded, split, hex, decimal; 3 octets = partial).',
+  RDNS_DDNS_NAME: 'The rDNS name is under a dynamic-DNS service (dyndns, no-ip, duckdns, ...).',
+  RDNS_STATIC_HINT: 'The rDNS host part says static / mail server (static, fix, mail, mx, smtp, ...): lowers dynamic support.',
+  RDNS_HOSTING_GENERIC: 'Generic PTR of a cloud/hosting provider (EC2, Google Cloud, Hetzner, OVH, ...): a server, not a consumer line.',
+  RDNS_BUSINESS_STATIC: 'Generic-looking PTR of a business-static range (wsip-…cox.net, rrcs-…biz.rr.com, ...): not dynamic.',
+  // HELO
+  HELO_MISSING: 'No HELO/EHLO was recorded.',
+  HELO_IP_LITERAL: 'HELO is an address literal of the peer itself.',
+  HELO_IP_LITERAL_MISMATCH: 'HELO is an address literal of a different address than the peer.',
+  HELO_LOCALHOST: 'HELO is localhost / localhost.localdomain.',
+  HELO_FORGED_AS_TRAP_DOMAIN: 'HELO names our trap domain or one of our own MX hosts.',
+  HELO_NETBIOS: 'HELO is a single label (NetBIOS-style machine name).',
+  HELO_FORGED_BIG_PROVIDER: 'HELO names a big mail provider while the rDNS is not that provider.',
+  HELO_DYNAMIC_TOKEN: 'The HELO name carries a dynamic/end-user token.',
+  HELO_EMBEDS_IP: 'The HELO name embeds the peer IP.',
+  HELO_NO_ADDRESS: 'The HELO name does not resolve (NXDOMAIN / no A or AAAA).',
+  HELO_ADDRESS_MISMATCH: 'The HELO name resolves, but not to the peer IP.',
+  HELO_CONFIRMS_IP: 'The HELO name resolves to the peer IP.',
+  // Session
+  HTTP_BEFORE_HELO: 'HTTP or CONNECT lines were sent to port 25 (open-proxy evidence).',
+  EARLY_TALKER: 'The client talked before the greeting (bot evidence).',
+  PIPELINING_VIOLATION: 'The client pipelined without the extension (bot evidence).',
+  BARE_LF: 'The client used bare LF line ends (weak bot evidence).',
+  // Headers
+  CONNECTING_HOST_HEADER: 'The first header below our boundary was written by the connecting host (its `by` names it).',
+  NO_HEADER_FROM_CONNECTING_HOST: 'The connecting host wrote no header; any lower header is an unverified claim.',
+  THIRD_PARTY_HANDOFF: 'The connecting host\'s own header says it received the message from another public IP (open-relay evidence).',
+  INTERNAL_HANDOFF: 'The connecting host\'s own header says it received from a private/special address (its own LAN).',
+  AUTHENTICATED: 'An auth marker in our boundary hop or the connecting host\'s own header (ESMTPA, Authenticated sender, ...).',
+  WEBMAIL_MARKER: 'Web injection markers: `with HTTP(S)` in the connecting host\'s header, X-PHP-Originating-Script.',
+  // Backscatter
+  NULL_SENDER: 'MAIL FROM was the null sender <>.',
+  DSN: 'The message is a delivery status notification (multipart/report; report-type=delivery-status).',
+  AUTO_SUBMITTED: 'Auto-Submitted header other than `no`.',
+  PRECEDENCE_BULK: 'Precedence: bulk/junk/list (backscatter only together with another marker).',
+  MAILER_DAEMON_FROM: 'From: MAILER-DAEMON@ / postmaster@.',
+};

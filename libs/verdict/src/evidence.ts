@@ -1,0 +1,156 @@
+// Evidence from the session, the Received chain, the message and DNS, turned into reasons with facts.
+import type { DnsFacts, ParsedRecord, Reason, ReceivedHop, RelayingHop } from '@spamtrap/contracts';
+import { parseIp, specialPurpose } from '@spamtrap/ip';
+import { nameParts, normName } from './names.js';
+
+/** Session anomaly codes from the sink, mapped to our reason codes (domain.md §5 "Session" row). */
+const ANOMALY_REASONS: Readonly<Record<string, string>> = {
+  HTTP_REQUEST: 'HTTP_BEFORE_HELO',
+  PROXY_CONNECT: 'HTTP_BEFORE_HELO',
+  EARLY_TALKER: 'EARLY_TALKER',
+  PIPELINING_VIOLATION: 'PIPELINING_VIOLATION',
+  BARE_LF: 'BARE_LF',
+};
+
+/** At most this many anomalies are turned into reasons: a flood of one kind says no more than a few. */
+const MAX_ANOMALY_REASONS = 8;
+
+export function sessionReasons(parsed: ParsedRecord): Reason[] {
+  const out: Reason[] = [];
+  const seen = new Set<string>();
+  for (const a of parsed.facts.smtp?.anomalies ?? []) {
+    const code = ANOMALY_REASONS[a.code];
+    if (code === undefined || seen.has(a.code)) continue;
+    seen.add(a.code);
+    const detail: Record<string, string | number> = { anomaly: a.code };
+    if (typeof a.detail === 'string') detail['sent'] = a.detail.slice(0, 200);
+    if (typeof a.atMs === 'number') detail['atMs'] = a.atMs;
+    out.push({ code, detail });
+    if (out.length >= MAX_ANOMALY_REASONS) break;
+  }
+  return out;
+}
+
+/** Names the connecting host may go by: HELO, rDNS as recorded, PTR names. */
+function connectingNames(relay: RelayingHop, dns: DnsFacts | null): string[] {
+  const names = [relay.helo, relay.rdns, dns?.fcrdns ?? null, ...(dns?.ptr ?? [])].filter((n): n is string => n !== null && n !== '');
+  return [...new Set(names.map(normName))];
+}
+
+/** Does a header's `by` name the connecting host (same name, its IP, or the same registrable domain, as SpamCop's chain test)? */
+function byNamesConnectingHost(by: string | null, relay: RelayingHop, names: string[]): boolean {
+  if (by === null || by.trim() === '') return false;
+  const b = normName(by);
+  if (names.includes(b)) return true;
+  if (parseIp(b) === relay.ip || b.includes(`[${relay.ip}]`)) return true;
+  const dom = nameParts(b).domain;
+  if (dom === null) return false;
+  return names.some((n) => nameParts(n).domain === dom);
+}
+
+export interface HeaderEvidence {
+  reasons: Reason[];
+  /** Index of the header written by the connecting host, or -1. */
+  connectingHeader: number;
+  authenticated: boolean;
+  webmail: boolean;
+}
+
+const WEBMAIL_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
+const WEBMAIL_HEADERS = ['x-php-originating-script', 'x-php-script'];
+
+/**
+ * The header written by the connecting host is the first non-ignored hop below our boundary whose
+ * `by` names that host. It is a claim, but a claim by the host we nominate: a third-party `from`
+ * in it is how an open relay shows itself; an auth marker in it (or in our own boundary hop)
+ * means credentials were used. Headers further down are never trusted for anything.
+ */
+export function headerReasons(parsed: ParsedRecord, relay: RelayingHop, dns: DnsFacts | null): HeaderEvidence {
+  const reasons: Reason[] = [];
+  const hops = parsed.walk.hops;
+  const start = Math.max(parsed.walk.boundary, relay.index) + 1;
+  let firstBelow = -1;
+  for (let i = start; i < hops.length; i++) {
+    if (hops[i]!.kind !== 'ignored') {
+      firstBelow = i;
+      break;
+    }
+  }
+  const names = connectingNames(relay, dns);
+  let connectingHeader = -1;
+  let hop: ReceivedHop | null = null;
+  if (firstBelow >= 0 && byNamesConnectingHost(hops[firstBelow]!.by, relay, names)) {
+    connectingHeader = firstBelow;
+    hop = hops[firstBelow]!;
+  }
+  let authenticated = false;
+  if (relay.auth) {
+    authenticated = true;
+    reasons.push({ code: 'AUTHENTICATED', hop: relay.index >= 0 ? relay.index : undefined, detail: { source: relay.source === 'session' ? 'session' : 'boundary_header' } });
+  }
+  let webmail = false;
+  if (hop === null) {
+    const lower = hops.length - start;
+    reasons.push({ code: 'NO_HEADER_FROM_CONNECTING_HOST', detail: { lowerHeaders: Math.max(0, lower), firstBy: firstBelow >= 0 ? hops[firstBelow]!.by : null } });
+  } else {
+    reasons.push({ code: 'CONNECTING_HOST_HEADER', hop: connectingHeader, detail: { by: hop.by, with: hop.with } });
+    if (hop.auth && !authenticated) {
+      authenticated = true;
+      reasons.push({ code: 'AUTHENTICATED', hop: connectingHeader, detail: { source: 'relay_header', with: hop.with } });
+    }
+    if (hop.with !== null && WEBMAIL_PROTOCOLS.has(hop.with.toUpperCase())) {
+      webmail = true;
+      reasons.push({ code: 'WEBMAIL_MARKER', hop: connectingHeader, detail: { marker: `with ${hop.with}` } });
+    }
+    const from = hop.fromIp === null ? null : parseIp(hop.fromIp);
+    if (from !== null && from !== relay.ip) {
+      if (specialPurpose(from) === null) {
+        reasons.push({ code: 'THIRD_PARTY_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: hop.fromHelo, fromRdns: hop.fromRdns } });
+      } else {
+        reasons.push({ code: 'INTERNAL_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: hop.fromHelo } });
+      }
+    }
+  }
+  const extra = parsed.mail?.extraHeaders ?? {};
+  for (const key of Object.keys(extra)) {
+    if (WEBMAIL_HEADERS.includes(key.toLowerCase())) {
+      webmail = true;
+      reasons.push({ code: 'WEBMAIL_MARKER', detail: { marker: key, value: String(extra[key]).slice(0, 200) } });
+      break;
+    }
+  }
+  return { reasons, connectingHeader, authenticated, webmail };
+}
+
+const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list']);
+
+/** Bounce / auto-reply markers (Spamikaze's backscatter filter): the trap was a forged sender. */
+export function backscatterReasons(parsed: ParsedRecord): Reason[] {
+  const out: Reason[] = [];
+  if (parsed.facts.smtp !== null && parsed.facts.smtp.mailFrom === '') out.push({ code: 'NULL_SENDER' });
+  const mail = parsed.mail;
+  if (mail === null) return out;
+  if (mail.autoReply.dsn) out.push({ code: 'DSN', detail: { contentType: mail.contentType } });
+  const auto = mail.autoReply.autoSubmitted;
+  if (auto !== null && auto.trim().toLowerCase() !== 'no') out.push({ code: 'AUTO_SUBMITTED', detail: { value: auto.slice(0, 100) } });
+  const prec = mail.autoReply.precedence;
+  if (prec !== null && BULK_PRECEDENCE.has(prec.trim().toLowerCase())) out.push({ code: 'PRECEDENCE_BULK', detail: { value: prec.slice(0, 100) } });
+  const daemon = mail.from.find((f) => /^(mailer-daemon|postmaster)@/i.test(f.trim()));
+  if (daemon !== undefined) out.push({ code: 'MAILER_DAEMON_FROM', detail: { from: daemon.slice(0, 200) } });
+  return out;
+}
+
+/** PTR / FCrDNS facts as reasons; failures become DNS_UNAVAILABLE (an answer like NXDOMAIN is not a failure). */
+export function dnsReasons(dns: DnsFacts | null): Reason[] {
+  if (dns === null) return [{ code: 'DNS_SKIPPED' }];
+  const out: Reason[] = [];
+  const ptrErr = dns.errors['ptr'];
+  if (ptrErr !== undefined) out.push({ code: 'DNS_UNAVAILABLE', detail: { lookup: 'ptr', error: ptrErr } });
+  else if (dns.ptr !== null && dns.ptr.length === 0) out.push({ code: 'NO_PTR' });
+  else if (dns.fcrdns !== null) out.push({ code: 'FCRDNS_PASS', detail: { name: dns.fcrdns } });
+  else if (dns.errors['forward'] !== undefined) out.push({ code: 'DNS_UNAVAILABLE', detail: { lookup: 'forward', error: dns.errors['forward'] } });
+  else if (dns.ptr !== null) out.push({ code: 'FCRDNS_FAIL', detail: { names: dns.ptr.slice(0, 8) } });
+  const heloErr = dns.errors['helo'];
+  if (heloErr !== undefined) out.push({ code: 'DNS_UNAVAILABLE', detail: { lookup: 'helo', error: heloErr } });
+  return out;
+}
