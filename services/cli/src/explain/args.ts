@@ -1,0 +1,76 @@
+// Argument parsing for `spamtrap explain`: trust entries, session facts, output mode, paths.
+import { readFileSync } from 'node:fs';
+import { compileTrustList, normaliseIp, TrustListError, type SessionFacts, type TrustList } from '@spamtrap/received';
+import { UsageError } from '../command.js';
+
+export interface ExplainArgs {
+  json: boolean;
+  trusted: TrustList;
+  session?: SessionFacts;
+  now?: Date;
+  maxSkewMs?: number;
+  paths: string[];
+}
+
+function need(argv: string[], i: number, flag: string): string {
+  const v = argv[i + 1];
+  if (v === undefined) throw new UsageError(`${flag} needs a value`);
+  return v;
+}
+
+export function parseExplainArgs(argv: string[]): ExplainArgs {
+  const entries: string[] = [];
+  const paths: string[] = [];
+  let json = false;
+  let peerIp: string | null = null;
+  let helo: string | null = null;
+  let now: Date | undefined;
+  let maxSkewMs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--json') json = true;
+    else if (a === '--trusted') entries.push(need(argv, i++, a));
+    else if (a.startsWith('--trusted=')) entries.push(a.slice(10));
+    else if (a === '--trusted-file') {
+      const f = need(argv, i++, a);
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--trusted-file ${f}: ${(err as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+      }
+      for (const line of text.split('\n')) {
+        const e = line.replace(/#.*/, '').trim();
+        if (e) entries.push(e);
+      }
+    } else if (a === '--peer-ip') peerIp = need(argv, i++, a);
+    else if (a === '--helo') helo = need(argv, i++, a);
+    else if (a === '--now') {
+      const v = need(argv, i++, a);
+      now = new Date(v);
+      if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${v}" is not a date`);
+    } else if (a === '--max-skew') {
+      const v = Number(need(argv, i++, a));
+      if (!Number.isFinite(v) || v < 0) throw new UsageError('--max-skew takes a number of seconds');
+      maxSkewMs = v * 1000;
+    } else if (a === '-') paths.push(a);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option "${a}"`);
+    else paths.push(a);
+  }
+  if (paths.length === 0) throw new UsageError('name at least one PATH (file, directory or - for stdin)');
+  if (helo !== null && peerIp === null) throw new UsageError('--helo needs --peer-ip (both describe the SMTP session)');
+  if (peerIp !== null && normaliseIp(peerIp) === null) throw new UsageError(`--peer-ip "${peerIp}" is not an IP address`);
+  let trusted: TrustList;
+  try {
+    trusted = compileTrustList(entries);
+  } catch (err) {
+    if (err instanceof TrustListError) throw new UsageError(err.lines.join('; '));
+    throw err;
+  }
+  return {
+    json, trusted, paths,
+    ...(peerIp !== null ? { session: { peerIp, helo } } : {}),
+    ...(now ? { now } : {}),
+    ...(maxSkewMs !== undefined ? { maxSkewMs } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+// Loads messages for `spamtrap explain`: expands paths (files, directories, `-` for stdin) and reads header bytes.
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAX_HEADER_BLOCK_BYTES } from '@spamtrap/received';
+
+/**
+ * Bytes read per message: the header block cap plus 64 KiB of slack. explain only needs headers, so a
+ * 2 GB attachment costs no more than a short message.
+ */
+export const MAX_READ_BYTES = MAX_HEADER_BLOCK_BYTES + 65_536;
+
+/** Directory entries visited per run (1,000,000): bounds a run over a mistaken path such as `/`. */
+export const MAX_FILES = 1_000_000;
+
+/** One input: its name and either the leading bytes or why it could not be read. */
+export type Loaded = { file: string; raw: Buffer; error?: undefined } | { file: string; raw?: undefined; error: string };
+
+/** Expands PATH arguments into file names in a stable (sorted) order; `-` stays `-`. Missing paths are kept to report them. */
+export function expandPaths(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    if (out.length >= MAX_FILES) return;
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p);
+      return;
+    }
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = readdirSync(p).sort();
+      } catch {
+        out.push(p);
+        return;
+      }
+      for (const n of names) walk(join(p, n));
+    } else out.push(p);
+  };
+  for (const p of paths) {
+    if (p === '-') out.push('-');
+    else walk(p);
+  }
+  return out;
+}
+
+/** Reads up to MAX_READ_BYTES of one file; never throws. */
+export function loadFile(file: string): Loaded {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.allocUnsafe(MAX_READ_BYTES);
+    let got = 0;
+    while (got < MAX_READ_BYTES) {
+      const n = readSync(fd, buf, got, MAX_READ_BYTES - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return { file, raw: buf.subarray(0, got) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    return { file, error: `cannot read: ${code === 'EISDIR' ? 'is a directory' : code}` };
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Reads stdin fully but keeps only the first MAX_READ_BYTES. */
+export async function loadStdin(stdin: NodeJS.ReadableStream): Promise<Loaded> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    if (size < MAX_READ_BYTES) {
+      chunks.push(b);
+      size += b.length;
+    }
+  }
+  return { file: '-', raw: Buffer.concat(chunks).subarray(0, MAX_READ_BYTES) };
+}

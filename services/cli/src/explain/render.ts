@@ -1,0 +1,69 @@
+// Renders explanations: one JSON line per message, or a table-and-text view an analyst can follow.
+import type { Reason } from '@spamtrap/contracts';
+import { hopRole, type Explanation } from './analyse.js';
+
+/** The `--json` line for one message (keys: file, relay, hops, reasons, then boundary, claimedIps, counts, error). */
+export function toJsonLine(e: Explanation): string {
+  const w = e.walk;
+  const relay = w?.relay ? { ip: w.relay.ip, helo: w.relay.helo, rdns: w.relay.rdns, by: w.relay.by, index: w.relay.index } : null;
+  const out = {
+    file: e.file,
+    relay,
+    hops: w?.hops ?? [],
+    reasons: [...e.inputReasons, ...(w?.reasons ?? [])],
+    boundary: w?.boundary ?? -1,
+    relayDetail: w?.relay ? { source: w.relay.source, auth: w.relay.auth, tls: w.relay.tls } : null,
+    claimedIps: w?.claimedIps ?? [],
+    counts: w?.counts ?? null,
+    error: e.error,
+  };
+  return JSON.stringify(out);
+}
+
+const dash = (s: string | null | undefined, max = 40): string => {
+  if (s === null || s === undefined || s === '') return '-';
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+};
+
+function table(rows: string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+export function reasonText(r: Reason): string {
+  const where = r.hop !== undefined ? ` (hop ${r.hop})` : '';
+  const detail = r.detail ? ' ' + Object.entries(r.detail).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ') : '';
+  return `${r.code}${where}${detail}`;
+}
+
+/** Human-readable view of one message; a later verdict section plugs in as extra lines after `reasons`. */
+export function toText(e: Explanation, extraSections: string[][] = []): string {
+  const lines: string[] = [`== ${e.file}`];
+  if (!e.walk) {
+    lines.push(`  not analysed: ${e.error ?? 'unknown error'}`);
+    for (const r of e.inputReasons) lines.push(`  - ${reasonText(r)}`);
+    return lines.join('\n') + '\n';
+  }
+  const w = e.walk;
+  const rows: string[][] = [['#', 'role', 'kind', 'from-ip', 'helo', 'rdns', 'by', 'with', 'auth', 'tls', 'date', 'mta/note']];
+  w.hops.forEach((h, i) => {
+    rows.push([
+      String(i), hopRole(w, i, h), h.kind, dash(h.fromIp), dash(h.fromHelo, 32), dash(h.fromRdns, 32), dash(h.by, 36), dash(h.with, 14),
+      h.auth ? 'yes' : '-', h.tls ? 'yes' : '-', dash(h.date), dash(h.kind === 'relay' ? h.mta : h.note, 36),
+    ]);
+  });
+  if (w.hops.length > 0) for (const l of table(rows)) lines.push('  ' + l);
+  else lines.push('  (no Received headers)');
+  const b = w.boundary >= 0 ? `hop ${w.boundary} (by ${dash(w.hops[w.boundary]?.by)}): the lowest header written by a trusted host` : 'none: no header was written by a trusted host';
+  lines.push(`  boundary: ${b}`);
+  if (w.relay) {
+    const src = w.relay.source === 'session' ? 'from the SMTP session' : `from hop ${w.relay.index}`;
+    lines.push(`  relaying hop: ${w.relay.ip} helo=${dash(w.relay.helo)} rdns=${dash(w.relay.rdns)} by=${dash(w.relay.by)} (${src}${w.relay.auth ? ', authenticated' : ''}${w.relay.tls ? ', TLS' : ''})`);
+  } else lines.push('  relaying hop: none established');
+  if (w.claimedIps.length > 0) lines.push(`  claimed upstream IPs (never nominated): ${w.claimedIps.join(', ')}`);
+  const reasons = [...e.inputReasons, ...w.reasons];
+  lines.push(`  reasons: ${reasons.length === 0 ? 'none' : ''}`);
+  for (const r of reasons) lines.push(`    - ${reasonText(r)}`);
+  for (const sec of extraSections) for (const l of sec) lines.push('  ' + l);
+  return lines.join('\n') + '\n';
+}
