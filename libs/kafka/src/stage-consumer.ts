@@ -1,0 +1,115 @@
+// StageConsumer on kafkajs: eachBatch without auto-resolve or auto-commit; commit only after outputs were acknowledged.
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { KafkaHandle } from './client.js';
+import { abortableSleep, processChunk } from './stage-core.js';
+import type { IncomingRecord, KafkaAdapter, RecordPublisher, StageConsumer, StageConsumerOptions } from './types.js';
+
+/** Default chunk handed to a handler: big enough to amortise one publish, small enough to retry cheaply. */
+export const DEFAULT_MAX_BATCH = 500;
+
+/** kafkajs header values may be strings or repeated (arrays); our records carry one Buffer per name. */
+export function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
+  const headers: Record<string, Buffer | undefined> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    const one = Array.isArray(v) ? v[v.length - 1] : v; // a repeated name: the last one wins, as in a map
+    headers[k] = one === undefined ? undefined : Buffer.isBuffer(one) ? one : Buffer.from(one);
+  }
+  return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp };
+}
+
+/** The StageConsumer for any adapter (real or fake): `createStageConsumer(kafka, publisher, opts)`. */
+export function createStageConsumer(kafka: KafkaAdapter, publisher: RecordPublisher, opts: StageConsumerOptions): StageConsumer {
+  return kafka.createStageConsumer(publisher, opts);
+}
+
+export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPublisher, opts: StageConsumerOptions): StageConsumer {
+  const log = kafka.logger.child({ component: 'stage-consumer', stage: opts.stage, groupId: opts.groupId, topic: opts.topic });
+  const maxBatch = Math.max(1, opts.maxBatch ?? DEFAULT_MAX_BATCH);
+  let consumer: Consumer | null = null;
+  let stopping = new AbortController();
+  let started = false;
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    let revoked = false;
+    const beat = async (): Promise<void> => {
+      try {
+        await payload.heartbeat();
+      } catch (err) {
+        // REBALANCE_IN_PROGRESS and friends: this member must rejoin; stop working on the batch.
+        revoked = true;
+        log.info({ err, partition: batch.partition }, 'heartbeat refused; leaving the batch to the rebalance');
+      }
+    };
+    const shouldContinue = (): boolean => !stopping.signal.aborted && payload.isRunning() && !payload.isStale() && !revoked;
+    const signal = stopping.signal;
+    for (let i = 0; i < batch.messages.length; i += maxBatch) {
+      if (!shouldContinue()) return;
+      const messages = batch.messages.slice(i, i + maxBatch);
+      const records = messages.map((m) => toIncoming(batch.topic, batch.partition, m));
+      const done = await processChunk(records, {
+        stage: opts.stage,
+        dlqTopic: opts.dlqTopic,
+        handler: opts.handler,
+        publisher,
+        log,
+        shouldContinue,
+        heartbeat: beat,
+        sleep: (ms) => abortableSleep(ms, signal),
+      });
+      if (!done) return; // unresolved: kafkajs fetches these offsets again
+      const last = messages[messages.length - 1]!.offset;
+      for (const m of messages) payload.resolveOffset(m.offset);
+      try {
+        // Explicit offsets: with autoCommit off, the argument-less form never commits.
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+      } catch (err) {
+        // Typically a rebalance: the new owner re-reads from the last commit (at-least-once).
+        log.warn({ err, partition: batch.partition, offset: last }, 'offset commit failed; the chunk may be processed again');
+        return;
+      }
+      await beat();
+    }
+  };
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      stopping = new AbortController();
+      const c = kafka.client.consumer({
+        groupId: opts.groupId,
+        allowAutoTopicCreation: false,
+        retry: {
+          retries: 8,
+          // Never die on a consumer crash: log and let kafkajs rejoin (the stage must keep running).
+          restartOnFailure: (err) => {
+            log.error({ err }, 'kafka consumer crashed; restarting');
+            return Promise.resolve(true);
+          },
+        },
+      });
+      consumer = c;
+      await c.connect();
+      await c.subscribe({ topics: [opts.topic], fromBeginning: opts.fromBeginning ?? true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: Math.max(1, opts.partitionsConcurrently ?? 1),
+        eachBatch,
+      });
+      log.info('stage consumer started');
+    },
+    async stop() {
+      if (!started || consumer === null) return;
+      started = false;
+      // Interrupts backoff sleeps; a chunk whose handler or publish is in flight finishes and commits.
+      stopping.abort();
+      const c = consumer;
+      consumer = null;
+      await c.stop();
+      await c.disconnect();
+      log.info('stage consumer stopped');
+    },
+  };
+}

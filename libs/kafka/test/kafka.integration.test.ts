@@ -1,0 +1,45 @@
+// The kafkajs adapter against the real local Kafka: the contract suite, plus "Kafka unreachable" behaviour.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { createKafka, loadKafkaConfig, PublishTimeoutError } from '../src/index.js';
+import { kafkaContractSuite } from '../src/testing/contract.js';
+
+kafkaContractSuite('kafkajs on the local broker', () =>
+  // Topics are uniquely named per test and deleted by the suite; KAFKA_BROKERS points elsewhere if set.
+  Promise.resolve({ adapter: createKafka(loadKafkaConfig(process.env, { clientId: 'spamtrap-contract-test' })), waitMs: 60_000, settleMs: 1500 }),
+);
+
+/** A loopback port that was just free and is now closed: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const addr = srv.address();
+  assert.ok(addr !== null && typeof addr === 'object');
+  await new Promise<void>((r) => srv.close(() => r()));
+  return addr.port;
+}
+
+void describe('kafka unreachable', () => {
+  void it('publish rejects within timeoutMs and the publisher reports unhealthy', { timeout: 60_000 }, async () => {
+    const port = await closedPort();
+    const kafka = createKafka(loadKafkaConfig({}, { brokers: [`127.0.0.1:${port}`], connectionTimeoutMs: 1000 }));
+    const publisher = kafka.createPublisher({ closeTimeoutMs: 2000 });
+    const timeoutMs = 1500;
+    const t0 = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => publisher.publish([{ topic: 'spamtrap.raw', key: `k${i}`, value: 'x' }], { timeoutMs })),
+    );
+    const took = Date.now() - t0;
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      assert.ok(r.reason instanceof PublishTimeoutError || r.reason instanceof Error);
+    }
+    // Each caller's bound holds (plus scheduling slack), however long the client's own retries take.
+    assert.ok(took < timeoutMs + 500, `rejected after ${took} ms`);
+    assert.equal(publisher.isHealthy(), false);
+    const c0 = Date.now();
+    await publisher.close();
+    assert.ok(Date.now() - c0 < 10_000, 'close does not hang on an unreachable broker');
+  });
+});
