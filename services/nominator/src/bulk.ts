@@ -1,0 +1,35 @@
+// Writes a batch of documents through BulkBuffer (split by count and bytes) and sorts per-item results into ok / rejected.
+import { BulkBuffer, EsUnavailableError, isRetryableStatus, type BulkItemResult, type BulkOp, type EsStore } from '@spamtrap/es';
+
+export interface BulkLimits {
+  maxDocs: number;
+  maxBytes: number;
+  maxWaitMs: number;
+}
+
+/**
+ * Indexes `ops` with `refresh: wait_for` (nominations are computed from what search sees next) and
+ * returns one result per op. Transient trouble throws (the caller commits nothing); an item still
+ * refused with 429/5xx is turned into a throw as well, so only permanent rejections come back.
+ */
+export async function writeAll(store: Pick<EsStore, 'bulkWrite'>, ops: BulkOp[], limits: BulkLimits): Promise<BulkItemResult[]> {
+  if (ops.length === 0) return [];
+  const buf = new BulkBuffer(store, { maxDocs: limits.maxDocs, maxBytes: limits.maxBytes, maxWaitMs: limits.maxWaitMs, refresh: 'wait_for' });
+  // Settle every add before anything can throw, so no rejection is left unhandled.
+  const settled = Promise.allSettled(ops.map((op) => buf.add(op)));
+  await buf.flush().catch(() => undefined);
+  const results: BulkItemResult[] = [];
+  for (const s of await settled) {
+    if (s.status === 'rejected') throw s.reason;
+    results.push(s.value);
+  }
+  for (const r of results) {
+    if (!r.ok && isRetryableStatus(r.status)) throw new EsUnavailableError(`bulk item still refused: HTTP ${r.status} ${r.type}: ${r.reason}`, r.status);
+  }
+  return results;
+}
+
+/** `type: reason` of a rejected item, bounded for the DLQ. */
+export function describeFailure(r: BulkItemResult): string {
+  return r.ok ? '' : `${r.type}: ${r.reason}`.slice(0, 2000);
+}
