@@ -49,7 +49,7 @@ export function parseReceivedDate(text: string | null): ParsedDate {
       month = MONTHS[w.slice(0, 3)] as number;
       continue;
     }
-    let m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(w);
+    let m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?$/.exec(w);
     if (m && h === -1) {
       h = Number(m[1]);
       mi = Number(m[2]);
@@ -80,7 +80,7 @@ export function parseReceivedDate(text: string | null): ParsedDate {
       continue;
     }
     if (offset === null && ZONES[w] !== undefined) {
-      offset = ZONES[w] as number;
+      offset = ZONES[w];
       continue;
     }
     if (h !== -1 && offset === null && /^[a-z]{1,5}$/.test(w)) {

@@ -158,6 +158,9 @@ function fingerprint(byComments: string[], withText: string, all: string, byHost
     if (/Zimbra/i.test(c)) return 'zimbra';
   }
   if (/\bExim\b/i.test(withText)) return 'exim';
+  // Exchange Online writes "by HOST (ip)" and uses its datacentre names even for the HTTPS mailbox hop.
+  if (byHost && /\.(?:outlook|office365)\.com$/i.test(byHost)) return 'exchange';
+  if (byComments.some((c) => /^[0-9a-fA-F]*[.:][0-9a-fA-F.:%]+$/.test(c))) return 'exchange';
   if (byHost && /(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
   if (/\(AUTH: /.test(all)) return 'courier';
   return null;
@@ -245,7 +248,7 @@ function parseInner(value: string): ReceivedHop {
   // Non-network hops first.
   const lead0 = cl.lead[0];
   if (!cl.from) {
-    if (lead0?.t === 'c' && /^qmail \d+ invoked\b/i.test(lead0.s)) return ignored(hop, 'qmail invoked (local queue injection)');
+    if (lead0?.t === 'c' && /^qmail \d+ (?:messnum \d+ )?invoked\b/i.test(lead0.s)) return ignored(hop, 'qmail invoked (local queue injection)');
     if (lead0?.t === 'c' && /^from \S*@|^from userid\b/i.test(lead0.s)) return ignored(hop, 'local submission');
     if (byComments.some((c) => /\bfrom userid\b/i.test(c))) return ignored(hop, 'local submission (pickup)');
     if (cl.by) return ignored(hop, 'no from clause (internal or local hop)');

@@ -130,7 +130,13 @@ function walkTrust(hops: ReceivedHop[], t: TrustList, reasons: Reason[]): Partia
     stopped = i;
     break;
   }
-  if (stopped === -1 && inChain) reasons.push({ code: 'ALL_TRUSTED', hop: boundary });
+  if (stopped === -1 && inChain) {
+    // The chain never left our hosts. If a header below the boundary could not be parsed, that header is
+    // (by position) one of ours whose format we do not cover, and the relay is unknown rather than absent.
+    const lost = unparsedAbove.find((u) => u > boundary);
+    if (lost !== undefined) reasons.push({ code: 'RELAY_UNPARSEABLE', hop: lost, detail: { note: hops[lost]?.note ?? null } });
+    else reasons.push({ code: 'ALL_TRUSTED', hop: boundary });
+  }
   if (stopped === -1 && !inChain && boundary === -1 && hops.length > 0 && !reasons.some((r) => r.code === 'NO_TRUSTED_HEADER')) {
     reasons.push({ code: 'NO_TRUSTED_HEADER', detail: { by: null, byIp: null } });
   }

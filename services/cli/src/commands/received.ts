@@ -52,7 +52,7 @@ export const command: CommandSpec = {
       }
     };
     for await (const chunk of io.stdin) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
       let data = pending.length > 0 ? Buffer.concat([pending, b]) : b;
       let nl: number;
       while ((nl = data.indexOf(0x0a)) !== -1) {

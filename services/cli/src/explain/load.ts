@@ -71,7 +71,7 @@ export async function loadStdin(stdin: NodeJS.ReadableStream): Promise<Loaded> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     if (size < MAX_READ_BYTES) {
       chunks.push(b);
       size += b.length;
