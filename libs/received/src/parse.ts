@@ -222,7 +222,9 @@ function parseInner(value: string): ReceivedHop {
   const byHostRaw = byWords[0] ?? null;
   const withWords = words(cl.with);
   const withText = withWords.join(' ');
-  const proto = withWords.length > 0 ? withWords.slice(0, 3).join(' ').toUpperCase().replace(/;$/, '') : null;
+  // The protocol is one token, except Microsoft's multi-word "Microsoft SMTP Server" / "Microsoft SMTPSVC".
+  const protoWords = withWords[0]?.toLowerCase() === 'microsoft' ? withWords.slice(0, 3) : withWords.slice(0, 1);
+  const proto = protoWords.length > 0 ? protoWords.join(' ').toUpperCase().replace(/;$/, '') : null;
   const protoSet = new Set(withWords.map((w) => w.toUpperCase().replace(/;$/, '')));
   const allComments = tk.tokens.filter((t) => t.t === 'c').map((t) => t.s);
   const allText = text;
@@ -239,7 +241,7 @@ function parseInner(value: string): ReceivedHop {
   hop.id = idWord ? clean(idWord.replace(/;$/, '')) : null;
   const forWord = words(cl.for)[0] ?? null;
   hop.for = forWord ? clean(stripAngle(forWord)) : null;
-  hop.mta = fingerprint(byComments, withText, allText, hop.by);
+  hop.mta = fingerprint([...byComments, ...comments(cl.with), ...comments(cl.id)], withText, allText, hop.by);
 
   hop.auth = [...protoSet].some((p) => AUTH_PROTOCOLS.has(p)) || allComments.some((c) => AUTH_COMMENT.test(c)) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
   hop.tls = [...protoSet].some((p) => TLS_PROTOCOLS.has(p)) || allComments.some((c) => TLS_COMMENT.test(c)) || byWords.some((w) => w.toLowerCase() === 'tls');
@@ -341,6 +343,19 @@ function parseInner(value: string): ReceivedHop {
         }
       }
     }
+    // Obtuse smtpd: "from name(ip), claiming to be "helo" via SMTP by ...".
+    const obtuse = !ip && first && /claiming to be/i.test(allText) ? /^([^\s(]*)\(([0-9a-fA-F.:]{2,45})\),?$/.exec(first) : null;
+    if (obtuse) {
+      ip = normaliseIp(obtuse[2] as string);
+      if (ip) {
+        hop.fromIp = ip;
+        hop.fromRdns = cleanRdns(obtuse[1]);
+        const claim = /claiming to be "?([^"\s]*)"?/i.exec(allText);
+        hop.fromHelo = claim ? clean(claim[1] as string) : hop.fromRdns;
+        hop.mta = hop.mta ?? 'obtuse';
+        ip = null;
+      }
+    }
     if (ip) {
       hop.fromIp = ip;
       if (literalWord === 0) {
@@ -350,7 +365,7 @@ function parseInner(value: string): ReceivedHop {
         hop.fromHelo = heloComment ? helo : first ? clean(first) : null;
         hop.fromRdns = heloComment || hop.mta === 'exim' ? cleanRdns(first) : null;
       }
-    } else {
+    } else if (!hop.fromIp) {
       hop.fromHelo = first ? clean(first) : helo;
     }
   }
