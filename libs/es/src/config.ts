@@ -12,7 +12,7 @@ export const esConfigSchema = defineConfig(
     maxRetries: int({ env: 'ES_MAX_RETRIES', doc: "client-level retries on connection errors and 502/503/504", default: 3, min: 0, max: 20 }),
     retryInitialMs: int({ env: 'ES_RETRY_INITIAL_MS', doc: 'first backoff wait for 429/5xx (ms), doubled per attempt', default: 200, min: 1, max: 60_000 }),
     retryMaxDelayMs: int({ env: 'ES_RETRY_MAX_DELAY_MS', doc: 'cap for one backoff wait (ms)', default: 5_000, min: 1, max: 600_000 }),
-    retryMaxTotalMs: int({ env: 'ES_RETRY_MAX_TOTAL_MS', doc: 'give up retrying 429/5xx after this long (ms): retries stay short (invariant 2)', default: 30_000, min: 0, max: 600_000 }),
+    retryMaxTotalMs: int({ env: 'ES_RETRY_MAX_TOTAL_MS', doc: 'give up retrying 429/5xx after this long (ms): retries stay short (invariant 2)', default: 10_000, min: 0, max: 600_000 }),
   },
   [(c) => (c.password !== '' && c.username === '' ? 'ES_PASSWORD is set but ES_USERNAME is empty' : null)],
 );

@@ -4,6 +4,7 @@ import { bulkWithRetry } from './bulk-retry.js';
 import { parseBulkItems, type RawBulkResponse } from './bulk-response.js';
 import { classifyError, createEsClient } from './client.js';
 import { esConfigSchema, type EsConfig } from './config.js';
+import { EsRequestError } from './errors.js';
 import { opToNdjson } from './ndjson.js';
 import type { BulkItemResult, BulkOp, BulkWriteOptions, EsDoc, EsStore, GetResult, HealthResult, RetryPolicy, SearchResult, TemplateSet } from './types.js';
 
@@ -96,7 +97,7 @@ export function createEsStore(cfg: EsConfig = esConfigSchema.load(), opts: EsSto
       const r = await req<{ acknowledged?: boolean; error?: { type?: string } }>('create index ' + name, 'PUT', `/${enc(name)}`, body ?? {}, undefined, [400]);
       if (r.acknowledged === true) return true;
       if (r.error?.type === 'resource_already_exists_exception') return false;
-      throw classifyError(new Error(`create index ${name}: ${JSON.stringify(r).slice(0, 500)}`), 'create index');
+      throw new EsRequestError(`create index ${name}: ${JSON.stringify(r).slice(0, 500)}`, 400, r.error?.type ?? 'unknown');
     },
 
     async deleteIndices(pattern) {

@@ -1,7 +1,7 @@
 // Bounded exponential backoff with jitter, shared by the real adapter and the fake so both retry alike.
 import type { RetryPolicy } from './types.js';
 
-export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 10_000 };
 
 /** Wait before retry number `attempt` (1-based): initial * 2^(attempt-1), capped, with +-25% jitter. */
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
