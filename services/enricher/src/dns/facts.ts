@@ -1,0 +1,80 @@
+// DnsFacts for one relaying hop: PTR, forward confirmation of the PTR names, the HELO name's addresses, all under one deadline.
+import type { DnsFacts } from '@spamtrap/contracts';
+import { parseIp } from '@spamtrap/ip';
+import type { DnsLookup, LookupResult } from './resolver.js';
+
+export interface FactsOptions {
+  /** Overall bound on one message's DNS work (ms): a slow zone never blocks a partition. */
+  deadlineMs: number;
+  /** PTR names whose A/AAAA are looked up for forward confirmation. */
+  maxForwardNames: number;
+}
+
+/** Longest name we look up (RFC 1035: 253 characters in text form). */
+const MAX_LOOKUP_NAME = 253;
+const HOSTNAME_RE = /^(?=.{1,253}\.?$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)+\.?$/i;
+
+/** A HELO worth resolving: a dotted host name, not an address literal, not a single label. */
+export function resolvableName(helo: string | null): string | null {
+  if (helo === null) return null;
+  const h = helo.trim();
+  if (h.length === 0 || h.length > MAX_LOOKUP_NAME || parseIp(h) !== null || !HOSTNAME_RE.test(h)) return null;
+  return h.toLowerCase().replace(/\.$/, '');
+}
+
+function withDeadline(p: Promise<LookupResult>, deadline: Promise<LookupResult>): Promise<LookupResult> {
+  return Promise.race([p, deadline]);
+}
+
+/**
+ * Look up what the classifier needs. NXDOMAIN/NODATA are answers (empty lists); SERVFAIL,
+ * timeouts, refusals and the deadline are failures recorded in `errors` under `ptr`, `forward`
+ * or `helo`. Results are sorted so replays with the same answers give identical facts.
+ */
+export async function lookupDnsFacts(ipText: string, helo: string | null, dns: DnsLookup, opts: FactsOptions): Promise<DnsFacts> {
+  const ip = parseIp(ipText) ?? ipText;
+  const family: 4 | 6 = ip.includes(':') ? 6 : 4;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<LookupResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: 'DEADLINE' }), opts.deadlineMs);
+    timer.unref();
+  });
+  const errors: Record<string, string> = {};
+  try {
+    const ptrPart = (async () => {
+      const ptr = await withDeadline(dns.ptr(ip), deadline);
+      if (!ptr.ok) {
+        errors['ptr'] = ptr.error;
+        return { ptr: null, fcrdns: null };
+      }
+      const names = ptr.value.slice(0, opts.maxForwardNames);
+      const forwards = await Promise.all(names.map((n) => withDeadline(dns.addresses(n, family), deadline)));
+      let fcrdns: string | null = null;
+      let failure: string | null = null;
+      forwards.forEach((f, i) => {
+        if (f.ok) {
+          if (fcrdns === null && f.value.includes(ip)) fcrdns = names[i]!;
+        } else failure ??= f.error;
+      });
+      if (fcrdns === null && failure !== null) errors['forward'] = failure;
+      return { ptr: ptr.value, fcrdns };
+    })();
+    const heloPart = (async () => {
+      const name = resolvableName(helo);
+      if (name === null) return null;
+      const [a, aaaa] = await Promise.all([withDeadline(dns.addresses(name, 4), deadline), withDeadline(dns.addresses(name, 6), deadline)]);
+      if (!a.ok || !aaaa.ok) {
+        errors['helo'] = !a.ok ? a.error : (aaaa as { ok: false; error: string }).error;
+        return null;
+      }
+      return [...a.value, ...aaaa.value].sort();
+    })();
+    const [{ ptr, fcrdns }, heloAddresses] = await Promise.all([ptrPart, heloPart]);
+    // Sort the error keys so the JSON is byte-identical across replays.
+    const sortedErrors: Record<string, string> = {};
+    for (const k of Object.keys(errors).sort()) sortedErrors[k] = errors[k]!;
+    return { ptr, fcrdns, heloAddresses, errors: sortedErrors };
+  } finally {
+    clearTimeout(timer);
+  }
+}
