@@ -1,0 +1,56 @@
+// Property tests (fast-check): the parser is total, its IPs are canonical or null, and its cost grows linearly.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { normaliseIp, parseReceived, walkHops, compileTrustList } from '../src/index.js';
+
+const fragments = fc.constantFrom(
+  'from ', 'by ', 'with ', 'id ', 'for ', 'via ', '(', ')', '[', ']', '; ', ' ', 'HELO ', 'helo=', 'ident=', '@', ':', '.', '%', 'IPv6:',
+  '192.0.2.1', '::ffff:', '2001:db8::1', 'unknown', 'localhost', 'ESMTPSA', 'Postfix', 'Exim 4.96', 'Microsoft SMTP Server', '(may be forged)',
+  'Tue, 14 Feb 2023 12:59:45 +0000', '\0', '\u00ff', 'qmail 1 invoked by uid 2', 'fetchmail', 'POP3', 'Authenticated sender:',
+);
+const received = fc.array(fragments, { maxLength: 60 }).map((a) => a.join(''));
+const trusted = compileTrustList(['*.example.net', '192.0.2.0/24']);
+
+describe('properties', () => {
+  it('never throws and always returns a kind, on arbitrary text and on header-like text', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), received), (s) => {
+      const h = parseReceived(s);
+      assert.ok(h.kind === 'relay' || h.kind === 'ignored' || h.kind === 'unparsed');
+    }), { numRuns: 3000 });
+  });
+  it('an output IP is a valid canonical address or null, and relay implies an IP', () => {
+    fc.assert(fc.property(received, (s) => {
+      const h = parseReceived(s);
+      if (h.fromIp !== null) assert.equal(normaliseIp(h.fromIp), h.fromIp);
+      if (h.kind === 'relay') assert.notEqual(h.fromIp, null);
+    }), { numRuns: 3000 });
+  });
+  it('the walker is total and never picks a relay below the boundary', () => {
+    fc.assert(fc.property(fc.array(received, { maxLength: 12 }), (vals) => {
+      const w = walkHops(vals, { trusted });
+      if (w.relay) {
+        assert.equal(w.relay.index, w.boundary);
+        assert.equal(normaliseIp(w.relay.ip), w.relay.ip);
+      }
+    }), { numRuns: 1000 });
+  });
+  it('cost grows linearly with input size (ratio check on hostile shapes, not a wall-clock limit)', () => {
+    // Compares the best of several runs at n and 8n characters; quadratic behaviour would give ~64x, linear ~8x.
+    const shapes = [(n: number) => '('.repeat(n), (n: number) => 'from '.repeat(n / 5), (n: number) => '[('.repeat(n / 2), (n: number) => `from a ${'(b [192.0.2.1]) '.repeat(n / 16)}by c`, (n: number) => ')('.repeat(n / 2)];
+    const best = (s: string): number => {
+      let min = Infinity;
+      for (let r = 0; r < 7; r++) {
+        const t0 = process.hrtime.bigint();
+        for (let k = 0; k < 5; k++) parseReceived(s);
+        min = Math.min(min, Number(process.hrtime.bigint() - t0));
+      }
+      return min;
+    };
+    for (const shape of shapes) {
+      const small = best(shape(4000));
+      const large = best(shape(32000));
+      assert.ok(large / small < 24, `ratio ${(large / small).toFixed(1)} for ${shape(20).slice(0, 20)}`);
+    }
+  });
+});
