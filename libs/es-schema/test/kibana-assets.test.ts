@@ -94,7 +94,7 @@ test('dashboard panels parse and each panelRefName resolves to a reference of th
   JSON.parse(String(d.attributes['optionsJSON']));
   JSON.parse((d.attributes['kibanaSavedObjectMeta'] as { searchSourceJSON: string }).searchSourceJSON);
   for (const p of panels) {
-    const r = d.references.find((x) => x.name === p.panelRefName);
+    const r: SavedObject["references"][number] | undefined = d.references.find((x) => x.name === p.panelRefName);
     assert.ok(r, `panel ${p.panelIndex} reference`);
     assert.equal(r.type, p.type);
     assert.equal(p.gridData.i, p.panelIndex);
