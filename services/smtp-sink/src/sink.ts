@@ -84,6 +84,10 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
     disableReverseLookup: true, // PTR belongs to the enricher, not in front of the greeting
     logger: false,
     ...tlsFiles,
+    // Synchronous hooks: the library's defaults defer by setImmediate, and the greeting must be sent in the same
+    // tick as connect() so that bytes an early talker sent (replayed by the front door) meet a ready session.
+    onConnect: (_session, cb) => cb(),
+    onSecure: (_socket, _session, cb) => cb(),
     onMailFrom: onMailFrom(ctx),
     onRcptTo: onRcptTo(ctx),
     onData: onData(ctx, sockets),
@@ -93,6 +97,10 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
   for (const s of [smtp, smtps]) s?.on('error', (err: Error) => logger.debug({ err }, 'smtp connection error'));
 
   const publishSession = (rec: ConnectionRecord): void => {
+    // smtp-server handles the same 'close' after us and may still add DATA_STREAM_ERROR: look once it is done.
+    setImmediate(() => publishSessionNow(rec));
+  };
+  const publishSessionNow = (rec: ConnectionRecord): void => {
     if (!rec.hasUncarriedAnomalies()) return;
     const record = rec.sessionRecord(new Date());
     const p = publishBounded(publisher, [sessionRecord(config.topicSessions, record)], config.sinkPublishTimeoutMs).then(

@@ -89,6 +89,7 @@ export function onData(ctx: SinkContext, sockets: Map<string, Socket>) {
       }
     });
     stream.once('error', (err: Error) => {
+      if (finished) return; // e.g. the data timeout already closed the connection
       // smtp-server destroys the stream when the client vanishes mid-message: evidence, and no reply is possible.
       rec?.addAnomaly('DATA_STREAM_ERROR', `${err.message} after ${received} bytes`);
       metrics.messagesRejected.inc({ reason: 'stream_error' });
