@@ -36,8 +36,8 @@ export async function lookupDnsFacts(ipText: string, helo: string | null, dns: D
   const family: 4 | 6 = ip.includes(':') ? 6 : 4;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<LookupResult>((resolve) => {
+    // Not unref'd: the deadline must fire even if nothing else keeps the process alive; it is cleared below.
     timer = setTimeout(() => resolve({ ok: false, error: 'DEADLINE' }), opts.deadlineMs);
-    timer.unref();
   });
   const errors: Record<string, string> = {};
   try {
