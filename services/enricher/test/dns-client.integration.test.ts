@@ -1,0 +1,87 @@
+// The DNS client against the real UDP test server: answers, NXDOMAIN, failures, bounded timeouts, caching by TTL, coalescing.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestDnsServer, ptrName4 } from '../../../test/support/dns-server.js';
+import { createDnsClient, lookupDnsFacts, type DnsClientOptions } from '../src/index.js';
+
+const server = await TestDnsServer.start({
+  [ptrName4('81.2.69.160')]: { PTR: ['host.example.test'] },
+  'host.example.test': { A: ['81.2.69.160'], ttl: 1 },
+  'helo.example.test': { A: ['81.2.69.160'], AAAA: ['2001:db8::1'] },
+  [ptrName4('81.2.69.161')]: { rcode: 'SERVFAIL' },
+  [ptrName4('81.2.69.162')]: { drop: true },
+  [ptrName4('81.2.69.163')]: { PTR: ['slow.example.test'], delayMs: 200 },
+});
+after(() => server.close());
+
+function client(over: Partial<DnsClientOptions> = {}): ReturnType<typeof createDnsClient> {
+  return createDnsClient({
+    servers: [server.address], timeoutMs: 300, tries: 1, concurrency: 4, cacheMaxEntries: 1000, cacheMaxTtlMs: 60_000,
+    negativeTtlMs: 60_000, failureTtlMs: 0, defaultTtlMs: 60_000, ...over,
+  });
+}
+
+test('PTR and forward confirmation; the second lookup is served from the cache', async () => {
+  const dns = client();
+  server.clearLog();
+  const f = await lookupDnsFacts('81.2.69.160', 'helo.example.test', dns, { deadlineMs: 2000, maxForwardNames: 3 });
+  assert.deepEqual(f, { ptr: ['host.example.test'], fcrdns: 'host.example.test', heloAddresses: ['2001:db8::1', '81.2.69.160'], errors: {} });
+  const g = await lookupDnsFacts('81.2.69.160', 'helo.example.test', dns, { deadlineMs: 2000, maxForwardNames: 3 });
+  assert.deepEqual(g, f);
+  assert.equal(server.count(ptrName4('81.2.69.160'), 'PTR'), 1);
+  assert.equal(server.count('helo.example.test', 'A'), 1);
+  assert.ok(dns.stats().cacheHits >= 4);
+  dns.close();
+});
+
+test('a record TTL is honoured: after it expires the name is asked again', async () => {
+  const dns = client();
+  server.clearLog();
+  await dns.addresses('host.example.test', 4);
+  await dns.addresses('host.example.test', 4);
+  assert.equal(server.count('host.example.test', 'A'), 1);
+  await new Promise((r) => setTimeout(r, 1100));
+  await dns.addresses('host.example.test', 4);
+  assert.equal(server.count('host.example.test', 'A'), 2);
+  dns.close();
+});
+
+test('NXDOMAIN is an answer and is cached negatively', async () => {
+  const dns = client();
+  server.clearLog();
+  assert.deepEqual(await dns.ptr('81.2.69.200'), { ok: true, value: [] });
+  assert.deepEqual(await dns.ptr('81.2.69.200'), { ok: true, value: [] });
+  assert.equal(server.count(ptrName4('81.2.69.200')), 1);
+  dns.close();
+});
+
+test('SERVFAIL and silence are failures, bounded by the timeout; failures are not cached with failureTtl 0', async () => {
+  const dns = client();
+  server.clearLog();
+  assert.deepEqual(await dns.ptr('81.2.69.161'), { ok: false, error: 'SERVFAIL' });
+  assert.deepEqual(await dns.ptr('81.2.69.161'), { ok: false, error: 'SERVFAIL' });
+  assert.equal(server.count(ptrName4('81.2.69.161')), 2);
+  const t0 = Date.now();
+  assert.deepEqual(await dns.ptr('81.2.69.162'), { ok: false, error: 'TIMEOUT' });
+  assert.ok(Date.now() - t0 < 2000, `timeout took ${Date.now() - t0} ms`);
+  dns.close();
+});
+
+test('concurrent identical lookups are coalesced into one query', async () => {
+  const dns = client();
+  server.clearLog();
+  const all = await Promise.all(Array.from({ length: 10 }, () => dns.ptr('81.2.69.163')));
+  for (const r of all) assert.deepEqual(r, { ok: true, value: ['slow.example.test'] });
+  assert.equal(server.count(ptrName4('81.2.69.163')), 1);
+  assert.equal(dns.stats().coalesced, 9);
+  dns.close();
+});
+
+test('the per-message deadline cuts a slow lookup short', async () => {
+  const dns = client({ timeoutMs: 5000 });
+  const t0 = Date.now();
+  const f = await lookupDnsFacts('81.2.69.162', null, dns, { deadlineMs: 250, maxForwardNames: 3 });
+  assert.ok(Date.now() - t0 < 1000);
+  assert.deepEqual(f.errors, { ptr: 'DEADLINE' });
+  dns.close();
+});
