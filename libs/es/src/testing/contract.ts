@@ -109,6 +109,17 @@ export function esContract(name: string, factory: () => Promise<EsContractHarnes
       assert.equal((await es.get(ix('missing-index'), 'x')).found, false);
     });
 
+    void test('hostile strings and ids round-trip unchanged (newlines, NUL, U+2028, slashes, unicode)', async () => {
+      const index = ix('hostile');
+      const id = 'a/b?c#d e\u00e9\u2028';
+      const doc = { msg: 'line1\r\nline2\n{"delete":{"_index":"x"}}\u0000\u2028\ud83d\udce7', n: -0.5 };
+      okOf((await es.bulkWrite([{ op: 'create', index, id, doc }]))[0]);
+      const g = await es.get(index, id);
+      assert.equal(g.found, true);
+      assert.equal(g.id, id);
+      assert.deepEqual(g.source, doc);
+    });
+
     void test('create twice: the second is a 409 conflict and the first document stays', async () => {
       const index = ix('create');
       const first = await es.bulkWrite([{ op: 'create', index, id: 'e1', doc: { msg: 'first' } }]);
