@@ -5,6 +5,7 @@ import type { MailAttachmentFacts, MailFacts, Reason } from '@spamtrap/contracts
 import { DEFAULT_LIMITS, type MailFactsLimits } from './limits.js';
 import { MAIL_ISSUES } from './issues.js';
 import { UrlCollector } from './urls.js';
+import { dropHeaders, UNPARSED_HEADERS } from './prefilter.js';
 import { addressDomain, cut, looksMisdecoded, normaliseAddress } from './text.js';
 import {
   EXTRA_HEADER_NAMES,
@@ -19,6 +20,8 @@ import {
 
 export interface MailFactsOptions {
   limits?: Partial<MailFactsLimits>;
+  /** Drop UNPARSED_HEADERS before mailparser (default true; false exists to prove it changes no fact). */
+  prefilter?: boolean;
 }
 
 export interface MailFactsResult {
@@ -55,11 +58,14 @@ export async function extractMailFacts(raw: Buffer, opts: MailFactsOptions = {})
   const limits: MailFactsLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   if (raw.length === 0) return { facts: null, issues: [{ code: MAIL_ISSUES.EMPTY_MESSAGE }] };
   const issues = new IssueList();
+  const { message, dropped } = opts.prefilter === false ? { message: raw, dropped: 0 } : dropHeaders(raw, UNPARSED_HEADERS, limits.maxHeadBytes);
   let parsed: ParsedMail;
+  let skipped = dropped;
   try {
-    parsed = await simpleParser(raw, parserOptions(limits));
+    parsed = await simpleParser(message, parserOptions(limits));
   } catch (err) {
     issues.add(MAIL_ISSUES.MIME_PARSE_FAILED, { error: cut(errorText(err), MAX_ERROR_CHARS), fallback: 'headers' });
+    skipped = 0;
     const { head, truncated } = headerBlock(raw, limits.maxHeadBytes - 4);
     if (truncated) issues.add(MAIL_ISSUES.HEADERS_TRUNCATED, { keptBytes: head.length - 4 });
     try {
@@ -70,7 +76,7 @@ export async function extractMailFacts(raw: Buffer, opts: MailFactsOptions = {})
     }
   }
   try {
-    return { facts: buildFacts(parsed, limits, issues), issues: issues.list() };
+    return { facts: buildFacts(parsed, skipped, limits, issues), issues: issues.list() };
   } catch (err) {
     // A mailparser result shape we did not foresee must not take the record down.
     issues.add(MAIL_ISSUES.MIME_PARSE_FAILED, { error: cut(errorText(err), MAX_ERROR_CHARS), fallback: 'none' });
@@ -78,7 +84,8 @@ export async function extractMailFacts(raw: Buffer, opts: MailFactsOptions = {})
   }
 }
 
-function buildFacts(m: ParsedMail, limits: MailFactsLimits, issues: IssueList): MailFacts {
+/** `skipped`: header fields removed before parsing (counted in headerCount, not otherwise needed). */
+function buildFacts(m: ParsedMail, skipped: number, limits: MailFactsLimits, issues: IssueList): MailFacts {
   const field = (name: string, v: string | null | undefined): string | null => {
     if (v === null || v === undefined) return null;
     const t = v.trim();
@@ -143,7 +150,7 @@ function buildFacts(m: ParsedMail, limits: MailFactsLimits, issues: IssueList): 
       autoSubmitted: field('auto-submitted', firstHeader(h, 'auto-submitted')?.toLowerCase()),
       precedence: field('precedence', firstHeader(h, 'precedence')?.toLowerCase()),
     },
-    headerCount: m.headerLines.length,
+    headerCount: m.headerLines.length + skipped,
     extraHeaders,
   };
 }

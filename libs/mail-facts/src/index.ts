@@ -4,3 +4,4 @@ export * from './limits.js';
 export { MAIL_ISSUES, type MailIssueCode } from './issues.js';
 export { UrlCollector, normaliseUrl, registrableDomain } from './urls.js';
 export { EXTRA_HEADER_NAMES } from './headers.js';
+export { dropHeaders, UNPARSED_HEADERS } from './prefilter.js';
