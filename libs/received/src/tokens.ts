@@ -1,5 +1,5 @@
 // Bounded single-pass tokeniser for one Received value: words and parenthesised comments, split at the date `;`.
-import { MAX_COMMENT_DEPTH, MAX_TOKENS } from './limits.js';
+import { MAX_COMMENT_DEPTH, MAX_RECEIVED_VALUE_CHARS, MAX_TOKENS } from './limits.js';
 
 /** A word (`w`) or a comment (`c`, text without the outer parentheses). */
 export interface Token {
@@ -95,16 +95,25 @@ export function tokenise(s: string): Tokenised {
   return { tokens, tail, truncated };
 }
 
-/** For each `(`, the index of its matching `)` (or -1 when unbalanced), computed with one stack pass. */
+/**
+ * Scratch buffers for matchParens, allocated once: inputs are capped at MAX_RECEIVED_VALUE_CHARS, and
+ * per-call allocation of large arrays showed up as non-linear GC cost on hostile inputs.
+ */
+const MATCH = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
+const STACK = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
+
+/** For each `(`, the index of its matching `)` (or -1 when unbalanced), computed with one stack pass into MATCH. */
 function matchParens(s: string): Int32Array {
-  const match = new Int32Array(s.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < s.length; i++) {
+  const n = Math.min(s.length, MATCH.length);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === LPAREN) stack.push(i);
-    else if (c === RPAREN && stack.length > 0) match[stack.pop() as number] = i;
+    if (c === LPAREN) {
+      MATCH[i] = -1;
+      STACK[top++] = i;
+    } else if (c === RPAREN && top > 0) MATCH[STACK[--top] as number] = i;
   }
-  return match;
+  return MATCH;
 }
 
 /** Keeps comment text as is unless it nests deeper than MAX_COMMENT_DEPTH, then flattens the parentheses. */
