@@ -55,9 +55,11 @@ function scoreClasses(reasons: Reason[]): { cls: VerdictClass; confidence: numbe
     const required = REQUIRED_FOR[cls];
     if (![...required].some((c) => codes.has(c))) continue;
     let s = support(reasons, cls);
-    // A bot on a consumer line: the dynamic-address evidence supports the bot verdict too.
     if (cls === 'dynamic_ip' && codes.has('RDNS_STATIC_HINT')) s *= STATIC_HINT_FACTOR;
-    if (cls === 'direct_bot') s = 1 - (1 - s) * (1 - 0.5 * support(reasons, 'dynamic_ip'));
+    // A bot on a consumer line: the dynamic-address evidence supports the bot verdict too, so once
+    // bot behaviour is seen, direct_bot always scores at least as high as dynamic_ip (what the host
+    // did outranks what its address looks like).
+    if (cls === 'direct_bot') s = 1 - (1 - s) * (1 - support(reasons, 'dynamic_ip'));
     if (best === null || s > best.s) best = { cls, s };
   }
   if (best === null || best.s < MIN_SUPPORT) return { cls: 'unknown', confidence: 0 };

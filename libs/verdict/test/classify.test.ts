@@ -171,3 +171,9 @@ test('same input -> identical output; every emitted code is documented', () => {
   assert.deepEqual(a, b);
   for (const code of codes(a)) assert.ok(code in REASON_CODES, code);
 });
+
+test('bot behaviour on a dynamic address is direct_bot, not dynamic_ip', () => {
+  const parsed = smtpRecord({ ip: '81.2.69.10', helo: 'localhost' });
+  const v = classify({ parsed, dns: dns({ ptr: ['dhcp-81-2-69-10.pool.isp.example'], fcrdns: 'dhcp-81-2-69-10.pool.isp.example' }), policy });
+  assert.equal(v.class, 'direct_bot');
+});
