@@ -1,0 +1,134 @@
+// The nominator service on the real Kafka, Elasticsearch and Redis: verdicts and sessions in, evidence/nominations/jobs out, DLQ, replay.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeJson, prefixedTopics, type TopicNames } from '@spamtrap/contracts';
+import { createEsStore, esConfigSchema, type EsStore } from '@spamtrap/es';
+import { buildTemplates, indexNames } from '@spamtrap/es-schema';
+import { sessionFixture, verdictFixture } from '@spamtrap/es-schema/testing';
+import { createKafka, loadKafkaConfig, pipelineTopicSpecs, readDlqHeaders, type IncomingRecord, type RecordPublisher, type SpamtrapKafka, type StageConsumer, type TopicAdmin } from '@spamtrap/kafka';
+import { createBullProbeQueue, queueConfigSchema, type ProbeQueue } from '@spamtrap/queue';
+import { loadNominatorConfig, probeJobIdFor, startNominator, type NominatorConfig, type RunningNominator } from '../src/index.js';
+
+const WAIT_MS = 90_000;
+const PREFIX = `test-${randomUUID().slice(0, 8)}`;
+const names = indexNames(PREFIX);
+
+async function waitFor(cond: () => Promise<boolean> | boolean, what: string, ms = WAIT_MS): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const id = (n: number): string => `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const recent = (minutesAgo: number): string => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+
+void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5 * WAIT_MS }, () => {
+  let kafka: SpamtrapKafka;
+  let admin: TopicAdmin;
+  let publisher: RecordPublisher;
+  let store: EsStore;
+  let queue: ProbeQueue;
+  let topics: TopicNames;
+  const running: Array<RunningNominator | StageConsumer> = [];
+
+  before(async () => {
+    kafka = createKafka(loadKafkaConfig(process.env, { clientId: 'spamtrap-nominator-test' }));
+    admin = kafka.createAdmin();
+    publisher = kafka.createPublisher();
+    store = createEsStore(esConfigSchema.load());
+    queue = await createBullProbeQueue({ ...queueConfigSchema.load(), prefix: PREFIX });
+    topics = prefixedTopics(`test-nominator-${randomUUID().slice(0, 8)}`);
+    await admin.ensureTopics(pipelineTopicSpecs(topics));
+  });
+
+  after(async () => {
+    for (const r of running) await r.stop().catch(() => undefined);
+    await publisher.close();
+    await admin.deleteTopics(Object.values(topics)).catch(() => undefined);
+    await admin.close();
+    await store.deleteIndices(`${PREFIX}-*`);
+    await store.deleteTemplates(buildTemplates({ prefix: PREFIX }));
+    await store.close();
+    await queue.obliterate();
+    await queue.close();
+  });
+
+  function config(over: Partial<NominatorConfig> = {}): NominatorConfig {
+    return loadNominatorConfig(process.env, {
+      clientId: 'spamtrap-nominator-test',
+      verdictsTopic: topics.verdicts,
+      sessionsTopic: topics.sessions,
+      dlqTopic: topics.dlq,
+      groupId: `nominator-${randomUUID().slice(0, 8)}`,
+      indexPrefix: PREFIX,
+      trapDomains: ['traps.example.org'],
+      ...over,
+    });
+  }
+
+  async function collect(topic: string): Promise<{ records: IncomingRecord[]; consumer: StageConsumer }> {
+    const records: IncomingRecord[] = [];
+    const consumer = kafka.createStageConsumer(publisher, {
+      stage: 'test-reader',
+      groupId: `reader-${randomUUID().slice(0, 8)}`,
+      topic,
+      dlqTopic: `${topic}.unused`,
+      handler: (rs) => {
+        records.push(...rs);
+        return Promise.resolve(rs.map(() => ({ kind: 'ok' as const, outputs: [] })));
+      },
+    });
+    await consumer.start();
+    running.push(consumer);
+    return { records, consumer };
+  }
+
+  const count = (q: Record<string, unknown>): Promise<number> => store.count(names.evidencePattern, q);
+
+  it('indexes verdicts and sessions, DLQs bad records, nominates and enqueues; a replay changes nothing', async () => {
+    const dlq = await collect(topics.dlq);
+    const n1 = await startNominator(config(), { kafka, store, queue });
+    running.push(n1);
+    const verdicts = [1, 2, 3].map((n) => verdictFixture({ evidenceId: id(n), peerIp: '198.51.100.40', acceptedAt: recent(10 * n) }));
+    const proxy = verdictFixture({ evidenceId: id(4), peerIp: '198.51.100.41', cls: 'open_proxy_suspect', acceptedAt: recent(5) });
+    await publisher.publish([
+      ...verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })),
+      { topic: topics.verdicts, key: 'bad', value: '{"v":1,"evidenceId":"nope"}' },
+      { topic: topics.verdicts, key: proxy.evidenceId, value: encodeJson(proxy) },
+      { topic: topics.sessions, key: id(5), value: encodeJson(sessionFixture(id(5), '198.51.100.42', recent(1))) },
+      { topic: topics.sessions, key: 'junk', value: 'binary\u0000junk' },
+    ]);
+    await waitFor(async () => (await count({ match_all: {} })) === 5, '5 evidence documents');
+    await waitFor(() => dlq.records.length === 2, '2 DLQ records');
+    const reasons = dlq.records.map((r) => readDlqHeaders(r)?.reason).sort();
+    assert.deepEqual(reasons, ['CONTRACT_VIOLATION', 'DECODE_FAILED']);
+    // Records spread over partitions (batches): the view converges to all three.
+    const hits = async (): Promise<number | undefined> => ((await store.get(names.nominations, '198.51.100.40')).source as { spamtrap: { nomination: { hits: number } } } | undefined)?.spamtrap.nomination.hits;
+    await waitFor(async () => (await hits()) === 3, 'nomination with 3 hits');
+    const cooldown = config().probeCooldownSeconds * 1000;
+    await waitFor(async () => (await queue.getJob(probeJobIdFor('proxy', '198.51.100.41', Date.parse(proxy.parsed.facts.smtp!.acceptedAt), cooldown))) !== null, 'proxy job');
+    const relayJobs = new Set(verdicts.map((v) => probeJobIdFor('relay', '198.51.100.40', Date.parse(v.parsed.facts.smtp!.acceptedAt), cooldown)));
+    for (const j of relayJobs) assert.ok(await queue.getJob(j), `job ${j}`);
+    const before = await queue.counts();
+
+    // The session doc carries no trap address and is typed as a session.
+    assert.equal(await count({ term: { 'event.dataset': 'spamtrap.session' } }), 1);
+
+    // Replay: the same verdicts again (a second nominator instance in another group re-reads everything).
+    await publisher.publish(verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })));
+    const n2 = await startNominator(config({ groupId: `nominator-${randomUUID().slice(0, 8)}`, consumeSessions: false }), { kafka, store, queue });
+    running.push(n2);
+    // Each re-index bumps _version: 1 original + 1 republished (first instance) + 2 (second instance re-reads both).
+    const evIndex = `${PREFIX}-evidence-${verdicts[0]!.parsed.facts.smtp!.acceptedAt.slice(0, 7).replace('-', '.')}`;
+    await waitFor(async () => ((await store.get(evIndex, id(1))).version ?? 0) >= 4, 'replayed evidence re-indexed by both instances');
+    await sleep(2000); // let that batch finish its nomination and probe steps
+    await waitFor(async () => (await count({ match_all: {} })) === 5, 'still 5 evidence documents');
+    assert.equal(await hits(), 3);
+    const afterCounts = await queue.counts();
+    assert.equal(afterCounts.waiting, before.waiting, 'no duplicate probe jobs');
+  });
+});
