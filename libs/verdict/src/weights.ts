@@ -1,5 +1,6 @@
 // Rules as data: how much each reason code supports each evidence class (noisy-OR combined).
 import type { Reason } from '@spamtrap/contracts';
+import { DYNAMIC_TOKENS } from './rdns-rules.js';
 
 export type ScoredClass = 'open_relay_suspect' | 'open_proxy_suspect' | 'direct_bot' | 'dynamic_ip';
 
@@ -53,5 +54,11 @@ export function weightOf(r: Reason, cls: ScoredClass): number {
   const w = REASON_WEIGHTS[r.code]?.[cls] ?? 0;
   if (w === 0) return 0;
   if ((r.code === 'RDNS_EMBEDS_IP' || r.code === 'HELO_EMBEDS_IP') && r.detail?.['octets'] === 3) return w / 2;
+  // A dynamic token carries its own weight (generic words such as `node` or `client` weigh less).
+  if (r.code === 'RDNS_DYNAMIC_TOKEN') {
+    const token = r.detail?.['token'];
+    const tw = typeof token === 'string' ? DYNAMIC_TOKENS[token] : undefined;
+    if (tw !== undefined) return tw;
+  }
   return w;
 }
