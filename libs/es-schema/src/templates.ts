@@ -25,6 +25,13 @@ export interface TemplateOptions {
   shards?: number;
   /** Replicas: 0 on a single node (green health); 1+ on a cluster. */
   replicas?: number;
+  /**
+   * Operator-owned component templates appended to `composed_of` (they must exist first), e.g. the
+   * ILM settings of deploy/elasticsearch/. They add settings such as `index.lifecycle.name`; shards
+   * and replicas stay ours (an index template's own settings win over its components).
+   */
+  extraEvidenceComponents?: readonly string[];
+  extraNominationComponents?: readonly string[];
 }
 
 /** Deep-merges `b` into `a` (objects only; used to put `spamtrap.*` of several sources together). */
@@ -56,7 +63,7 @@ export function buildTemplates(opts: TemplateOptions = {}): SchemaTemplateSet {
         name: names.templates.evidence,
         body: {
           index_patterns: [names.evidencePattern],
-          composed_of: [names.templates.common],
+          composed_of: [names.templates.common, ...(opts.extraEvidenceComponents ?? [])],
           priority: 200,
           template: {
             settings,
@@ -69,7 +76,7 @@ export function buildTemplates(opts: TemplateOptions = {}): SchemaTemplateSet {
         name: names.templates.nominations,
         body: {
           index_patterns: [names.nominations],
-          composed_of: [names.templates.common],
+          composed_of: [names.templates.common, ...(opts.extraNominationComponents ?? [])],
           priority: 200,
           template: {
             settings,

@@ -21,6 +21,8 @@ export const nominatorSettings = {
   }),
   shards: int({ env: 'ES_SHARDS', doc: 'Primary shards per index (templates)', default: 1, min: 1, max: 64 }),
   replicas: int({ env: 'ES_REPLICAS', doc: 'Replicas per index (templates): 0 on one node, 1+ on a cluster', default: 0, min: 0, max: 10 }),
+  evidenceComponents: list({ env: 'ES_EVIDENCE_EXTRA_COMPONENTS', doc: 'Operator component templates added to the evidence template (e.g. spamtrap-evidence-ilm); must exist', default: [] }),
+  nominationComponents: list({ env: 'ES_NOMINATIONS_EXTRA_COMPONENTS', doc: 'Operator component templates added to the nominations template; must exist', default: [] }),
   installTemplates: bool({ env: 'NOMINATOR_INSTALL_TEMPLATES', doc: 'Install index templates at start (idempotent)', default: true }),
   storeRaw: bool({ env: 'NOMINATOR_STORE_RAW', doc: 'Keep the raw message (base64) in spamtrap.restricted.raw', default: true }),
   redactionSecret: str({ env: 'SPAMTRAP_REDACTION_SECRET', doc: 'HMAC key for trap tokens (trap-<hex>); empty = plain sha256', default: '' }),

@@ -27,7 +27,14 @@ export async function startNominator(config: NominatorConfig, deps: NominatorDep
   const log = (deps.logger ?? silentLogger()).child({ component: 'nominator' });
   const names = indexNames(config.indexPrefix);
   if (config.installTemplates) {
-    await deps.store.installTemplates(buildTemplates({ prefix: config.indexPrefix, shards: config.shards, replicas: config.replicas }));
+    const templates = buildTemplates({
+      prefix: config.indexPrefix,
+      shards: config.shards,
+      replicas: config.replicas,
+      extraEvidenceComponents: config.evidenceComponents,
+      extraNominationComponents: config.nominationComponents,
+    });
+    await deps.store.installTemplates(templates);
     log.info({ evidence: names.evidencePattern, nominations: names.nominations }, 'index templates installed');
   }
   const bulk = { maxDocs: config.bulkMaxDocs, maxBytes: config.bulkMaxBytes, maxWaitMs: config.bulkMaxWaitMs };

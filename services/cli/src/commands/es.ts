@@ -17,6 +17,8 @@ const USAGE = `Usage: spamtrap es setup [--es URL] [--prefix P] [--shards N] [--
   --prefix P     index prefix (default: ES_INDEX_PREFIX or ${DEFAULT_INDEX_PREFIX})
   --shards N     primary shards per index (default: ES_SHARDS or 1)
   --replicas N   replicas per index (default: ES_REPLICAS or 0; use 1+ on a cluster)
+ES_EVIDENCE_EXTRA_COMPONENTS / ES_NOMINATIONS_EXTRA_COMPONENTS name operator component templates
+(e.g. the ILM settings in deploy/elasticsearch/) to compose into the templates; create them first.
 Production extras (ILM policy, field-level security role) are in deploy/elasticsearch/.
 `;
 
@@ -45,7 +47,14 @@ export const command: CommandSpec = {
     const shards = intOpt(parsed.values.shards ?? io.env['ES_SHARDS'], '--shards', 1, 64);
     const replicas = intOpt(parsed.values.replicas ?? io.env['ES_REPLICAS'], '--replicas', 0, 10);
     if (shards < 1) throw new UsageError('--shards must be at least 1');
-    const templates = buildTemplates({ prefix, shards, replicas });
+    const components = (name: string): string[] => (io.env[name] ?? '').split(/[,\s]+/).filter((x) => x !== '');
+    const templates = buildTemplates({
+      prefix,
+      shards,
+      replicas,
+      extraEvidenceComponents: components('ES_EVIDENCE_EXTRA_COMPONENTS'),
+      extraNominationComponents: components('ES_NOMINATIONS_EXTRA_COMPONENTS'),
+    });
     if (sub === 'templates') {
       io.stdout.write(JSON.stringify(templates, null, 2) + '\n');
       return 0;
