@@ -17,18 +17,70 @@ const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 
 const ZONES: Record<string, number> = {
   ut: 0, utc: 0, gmt: 0, z: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
 };
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Date text is short; looking at 128 characters bounds the work for hostile tails. */
 const MAX_DATE_CHARS = 128;
+/** Words examined (16): a date has at most 7; the rest is trailing junk. */
+const MAX_DATE_WORDS = 16;
 
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return 29;
+  return MONTH_DAYS[m - 1] as number;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/** Splits on spaces and commas without regexes (hot path: one call per header). */
+function words(text: string): string[] {
+  const out: string[] = [];
+  const n = Math.min(text.length, MAX_DATE_CHARS);
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (c === 32 || c === 44 || c === 9) {
+      if (start !== -1) {
+        out.push(text.slice(start, i));
+        if (out.length >= MAX_DATE_WORDS) break;
+        start = -1;
+      }
+    } else if (start === -1) start = i;
+  }
+  return out;
+}
+
+function allDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (!isDigit(w.charCodeAt(i))) return false;
+  return w.length > 0;
+}
+function allAlpha(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (!isAlpha(w.charCodeAt(i))) return false;
+  return w.length > 0;
+}
+
+/** Parses "h:mm[:ss[.frac]]"; returns [h, m, s] or null. */
+function time(w: string): [number, number, number] | null {
+  const parts = w.split(':');
+  if (parts.length < 2 || parts.length > 3) return null;
+  const h = parts[0] as string;
+  const m = parts[1] as string;
+  let s = parts[2] ?? '0';
+  const dot = s.indexOf('.');
+  if (dot !== -1) {
+    if (!allDigits(s.slice(dot + 1))) return null;
+    s = s.slice(0, dot);
+  }
+  if (h.length < 1 || h.length > 2 || m.length !== 2 || s.length < 1 || s.length > 2) return null;
+  if (!allDigits(h) || !allDigits(m) || !allDigits(s)) return null;
+  return [Number(h), Number(m), Number(s)];
 }
 
 /** Parses the date part of a Received header (text after the last `;`). Never throws. */
 export function parseReceivedDate(text: string | null): ParsedDate {
-  if (text === null || text.trim() === '') return { iso: null, ms: NaN, problem: 'missing' };
-  const words = text.slice(0, MAX_DATE_CHARS).split(/[\s,]+/).filter((w) => w.length > 0);
+  if (text === null) return { iso: null, ms: NaN, problem: 'missing' };
+  const ws = words(text);
+  if (ws.length === 0) return { iso: null, ms: NaN, problem: 'missing' };
   let weekday = -1;
   let day = -1;
   let month = -1;
@@ -38,56 +90,59 @@ export function parseReceivedDate(text: string | null): ParsedDate {
   let sec = 0;
   let pm: boolean | null = null;
   let offset: number | null = null;
-  for (const raw of words) {
-    const w = raw.toLowerCase().replace(/\.$/, '');
-    if (w.startsWith('(')) break; // trailing "(EDT)" or "(envelope-from ...)"
-    if (w.length >= 3 && WEEKDAYS[w.slice(0, 3)] !== undefined && weekday === -1 && day === -1 && /^[a-z]+$/.test(w)) {
-      weekday = WEEKDAYS[w.slice(0, 3)] as number;
+  for (const raw of ws) {
+    const c0 = raw.charCodeAt(0);
+    if (c0 === 40) break; // trailing "(EDT)" or "(envelope-from ...)"
+    const w = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+    if (w.length === 0) continue;
+    if (isAlpha(c0)) {
+      if (!allAlpha(w)) {
+        if (h !== -1 && year !== -1) break;
+        continue;
+      }
+      const lw = w.toLowerCase();
+      const k = lw.slice(0, 3);
+      if (lw.length >= 3 && weekday === -1 && day === -1 && WEEKDAYS[k] !== undefined) weekday = WEEKDAYS[k];
+      else if (lw.length >= 3 && month === -1 && MONTHS[k] !== undefined) month = MONTHS[k];
+      else if (lw === 'am' || lw === 'pm') pm = lw === 'pm';
+      else if (offset === null && ZONES[lw] !== undefined) offset = ZONES[lw];
+      else if (h !== -1 && offset === null && lw.length <= 5) offset = 0; // unknown named zone ("Eire", "CEST"): -0000
+      else if (h !== -1 && year !== -1) break; // trailing junk such as Courier's "id 000A1B2C..."
       continue;
     }
-    if (w.length >= 3 && MONTHS[w.slice(0, 3)] !== undefined && month === -1 && /^[a-z]+$/.test(w)) {
-      month = MONTHS[w.slice(0, 3)] as number;
+    if ((c0 === 43 || c0 === 45) && w.length === 5 && allDigits(w.slice(1))) {
+      if (offset === null) offset = (c0 === 45 ? -1 : 1) * (Number(w.slice(1, 3)) * 60 + Number(w.slice(3, 5)));
       continue;
     }
-    let m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?$/.exec(w);
-    if (m && h === -1) {
-      h = Number(m[1]);
-      mi = Number(m[2]);
-      sec = m[3] !== undefined ? Number(m[3]) : 0;
+    if (!isDigit(c0)) {
+      if (h !== -1 && year !== -1) break;
       continue;
     }
-    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(w);
-    if (m && year === -1) {
-      year = Number(m[1]);
-      month = Number(m[2]);
-      day = Number(m[3]);
+    if (w.includes(':')) {
+      const t = h === -1 ? time(w) : null;
+      if (t) [h, mi, sec] = t;
+      else if (h !== -1 && year !== -1) break;
       continue;
     }
-    if (/^\d{1,4}$/.test(w)) {
+    if (w.length === 10 && w.charCodeAt(4) === 45 && w.charCodeAt(7) === 45 && year === -1) {
+      const y = w.slice(0, 4);
+      const mo = w.slice(5, 7);
+      const d = w.slice(8, 10);
+      if (allDigits(y) && allDigits(mo) && allDigits(d)) {
+        year = Number(y);
+        month = Number(mo);
+        day = Number(d);
+        continue;
+      }
+    }
+    if (allDigits(w) && w.length <= 4) {
       const v = Number(w);
-      if (day === -1 && w.length <= 2 && (month === -1 || year === -1) && year === -1) day = v;
+      if (day === -1 && w.length <= 2 && year === -1) day = v;
       else if (year === -1) year = w.length === 2 ? (v < 50 ? 2000 + v : 1900 + v) : w.length === 3 ? 1900 + v : v;
       else break;
       continue;
     }
-    if (w === 'am' || w === 'pm') {
-      pm = w === 'pm';
-      continue;
-    }
-    m = /^([+-])(\d{2})(\d{2})$/.exec(w);
-    if (m && offset === null) {
-      offset = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-      continue;
-    }
-    if (offset === null && ZONES[w] !== undefined) {
-      offset = ZONES[w];
-      continue;
-    }
-    if (h !== -1 && offset === null && /^[a-z]{1,5}$/.test(w)) {
-      offset = 0; // unknown named zone (e.g. "Eire", "CEST"): RFC 5322 treats it as -0000
-      continue;
-    }
-    if (h !== -1 && year !== -1) break; // trailing junk such as Courier's "id 000A1B2C..."
+    if (h !== -1 && year !== -1) break;
   }
   if (day === -1 || month === -1 || year === -1 || h === -1) return { iso: null, ms: NaN, problem: 'unparseable' };
   if (pm !== null) {
@@ -97,8 +152,9 @@ export function parseReceivedDate(text: string | null): ParsedDate {
   if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || h > 23 || mi > 59 || sec > 60) {
     return { iso: null, ms: NaN, problem: 'invalid' };
   }
-  const ms = Date.UTC(year, month - 1, day, h, mi, Math.min(sec, 59)) - (offset ?? 0) * 60_000;
-  const local = new Date(Date.UTC(year, month - 1, day));
-  const problem = weekday !== -1 && local.getUTCDay() !== weekday ? 'weekday-mismatch' : null;
+  const dayMs = Date.UTC(year, month - 1, day);
+  const ms = dayMs + h * 3_600_000 + mi * 60_000 + Math.min(sec, 59) * 1000 - (offset ?? 0) * 60_000;
+  const actualWeekday = (Math.floor(dayMs / 86_400_000) + 4) % 7; // 1970-01-01 was a Thursday
+  const problem = weekday !== -1 && actualWeekday !== weekday ? 'weekday-mismatch' : null;
   return { iso: new Date(ms).toISOString(), ms, problem };
 }

@@ -29,39 +29,73 @@ function parseV4(s: string): Uint8Array | null {
   return out;
 }
 
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Hand-written IPv6 parser (no split/regex/closures: this is on the hot path of every header). */
 function parseV6(s: string): Uint8Array | null {
-  if (s.length < 2 || s.length > 45) return null;
-  const dbl = s.indexOf('::');
-  if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) return null;
-  const head = dbl === -1 ? s : s.slice(0, dbl);
-  const tail = dbl === -1 ? '' : s.slice(dbl + 2);
-  const parseGroups = (part: string): number[] | null => {
-    if (part === '') return [];
-    const groups = part.split(':');
-    const out: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i] as string;
-      if (i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseV4(g);
-        if (!v4) return null;
-        out.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
-        continue;
-      }
-      if (g.length === 0 || g.length > 4 || !/^[0-9a-fA-F]+$/.test(g)) return null;
-      out.push(parseInt(g, 16));
+  const n = s.length;
+  if (n < 2 || n > 45) return null;
+  const groups = new Array<number>(8).fill(0);
+  let count = 0;
+  let gap = -1; // index in groups where "::" sits
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return null;
+    gap = 0;
+    i = 2;
+    if (i === n) return new Uint8Array(16);
+  }
+  while (i < n) {
+    if (count >= 8) return null;
+    // Embedded IPv4 in the last 32 bits.
+    let j = i;
+    let val = 0;
+    let digits = 0;
+    while (j < n) {
+      const h = hexVal(s.charCodeAt(j));
+      if (h < 0) break;
+      val = val * 16 + h;
+      digits++;
+      j++;
     }
-    return out;
-  };
-  const h = parseGroups(head);
-  const t = parseGroups(tail);
-  if (!h || !t) return null;
-  if (dbl === -1 && h.length !== 8) return null;
-  if (dbl !== -1 && h.length + t.length > 7) return null;
-  const groups = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+    if (j < n && s.charCodeAt(j) === 46) {
+      const v4 = parseV4(s.slice(i));
+      if (!v4 || count > 6) return null;
+      groups[count++] = ((v4[0] as number) << 8) | (v4[1] as number);
+      groups[count++] = ((v4[2] as number) << 8) | (v4[3] as number);
+      i = n;
+      break;
+    }
+    if (digits === 0 || digits > 4) return null;
+    groups[count++] = val;
+    if (j === n) {
+      i = n;
+      break;
+    }
+    if (s.charCodeAt(j) !== 58) return null;
+    if (j + 1 < n && s.charCodeAt(j + 1) === 58) {
+      if (gap !== -1) return null;
+      gap = count;
+      i = j + 2;
+      if (i === n) break;
+    } else {
+      i = j + 1;
+      if (i === n) return null; // trailing single colon
+    }
+  }
+  if (gap === -1 && count !== 8) return null;
+  if (gap !== -1 && count > 7) return null;
   const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[i * 2] = (groups[i] as number) >> 8;
-    out[i * 2 + 1] = (groups[i] as number) & 0xff;
+  const tail = gap === -1 ? 0 : count - gap;
+  for (let k = 0; k < count; k++) {
+    const pos = gap !== -1 && k >= gap ? 8 - tail + (k - gap) : k;
+    out[pos * 2] = (groups[k] as number) >> 8;
+    out[pos * 2 + 1] = (groups[k] as number) & 0xff;
   }
   return out;
 }
@@ -213,11 +247,26 @@ const SPECIAL_NETS: Array<[Cidr, string]> = SPECIAL.map(([t, label]) => [parseCi
  * or null for a globally routable one. Such an address is never a relay nominee.
  */
 export function specialPurpose(ipText: string): string | null {
+  const cached = SPECIAL_CACHE.get(ipText);
+  if (cached !== undefined) return cached;
   const ip = parseIp(ipText);
-  if (!ip) return 'invalid';
-  for (const [net, label] of SPECIAL_NETS) if (cidrContains(net, ip)) return label;
-  return null;
+  let label: string | null = ip ? null : 'invalid';
+  if (ip) {
+    for (const [net, l] of SPECIAL_NETS) {
+      if (cidrContains(net, ip)) {
+        label = l;
+        break;
+      }
+    }
+  }
+  if (SPECIAL_CACHE.size >= SPECIAL_CACHE_MAX) SPECIAL_CACHE.clear();
+  SPECIAL_CACHE.set(ipText, label);
+  return label;
 }
+
+/** Memo of specialPurpose (4,096 entries, cleared when full): the walker asks about the same IPs repeatedly. */
+const SPECIAL_CACHE_MAX = 4096;
+const SPECIAL_CACHE = new Map<string, string | null>();
 
 /** True for loopback addresses (127/8, ::1). */
 export function isLoopback(ipText: string): boolean {

@@ -75,11 +75,25 @@ function group(tokens: Token[]): Clauses {
   return c;
 }
 
+// Plain loops rather than filter/map closures: this runs for every header (and tsx wraps each closure).
+function pick(ts: Token[] | null, kind: 'w' | 'c'): string[] {
+  const out: string[] = [];
+  if (ts) for (const t of ts) if (t.t === kind) out.push(t.s);
+  return out;
+}
 function words(ts: Token[] | null): string[] {
-  return ts ? ts.filter((t) => t.t === 'w').map((t) => t.s) : [];
+  return pick(ts, 'w');
 }
 function comments(ts: Token[] | null): string[] {
-  return ts ? ts.filter((t) => t.t === 'c').map((t) => t.s) : [];
+  return pick(ts, 'c');
+}
+function anyIn(set: Set<string>, items: Set<string>): boolean {
+  for (const i of items) if (set.has(i)) return true;
+  return false;
+}
+function anyMatch(re: RegExp, items: string[]): boolean {
+  for (const i of items) if (re.test(i)) return true;
+  return false;
 }
 
 interface TcpInfo {
@@ -141,7 +155,7 @@ function readTcpInfo(comment: string): TcpInfo | null {
 }
 
 /** Fingerprints the receiving MTA from the `by` comments and the `with` text. */
-function fingerprint(byComments: string[], withText: string, all: string, byHost: string | null): string | null {
+function fingerprint(byComments: string[], withText: string, courierAuth: boolean, byHost: string | null): string | null {
   if (/Microsoft SMTP ?Server|\bmapi\b/i.test(withText)) return 'exchange';
   if (/Microsoft SMTPSVC/i.test(withText)) return 'smtpsvc';
   for (const c of byComments) {
@@ -160,9 +174,9 @@ function fingerprint(byComments: string[], withText: string, all: string, byHost
   if (/\bExim\b/i.test(withText)) return 'exim';
   // Exchange Online writes "by HOST (ip)" and uses its datacentre names even for the HTTPS mailbox hop.
   if (byHost && /\.(?:outlook|office365)\.com$/i.test(byHost)) return 'exchange';
-  if (byComments.some((c) => /^[0-9a-fA-F]*[.:][0-9a-fA-F.:%]+$/.test(c))) return 'exchange';
+  if (anyMatch(/^[0-9a-fA-F]*[.:][0-9a-fA-F.:%]+$/, byComments)) return 'exchange';
   if (byHost && /(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
-  if (/\(AUTH: /.test(all)) return 'courier';
+  if (courierAuth) return 'courier';
   return null;
 }
 
@@ -177,8 +191,39 @@ function empty(kind: ReceivedHop['kind'], note: string | null): ReceivedHop {
 function normaliseText(value: string): { text: string; cut: boolean } {
   const cut = value.length > MAX_RECEIVED_VALUE_CHARS;
   const v = cut ? value.slice(0, MAX_RECEIVED_VALUE_CHARS) : value;
+  // Fast path: extractReceived already unfolds, so most values need no rewrite (no regex, no new string).
+  let clean = v.length > 0 && v.charCodeAt(0) !== 32 && v.charCodeAt(v.length - 1) !== 32;
+  for (let i = 0, prev = 0; clean && i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c === 127 || c === 160 || (c === 32 && prev === 32)) clean = false;
+    prev = c;
+  }
+  if (clean) return { text: v, cut };
   // eslint-disable-next-line no-control-regex
   return { text: v.replace(/[\x00-\x20\x7f\u00a0]+/g, ' ').trim(), cut };
+}
+
+/** One pass over the whole header for the rare markers that need the full text (instead of five regex scans). */
+const RARE_MARKERS = /\(fetchmail|getmail|\bwith local\b|qmail-scanner|claiming to be|\(AUTH: /gi;
+interface Markers {
+  fetch: boolean;
+  withLocal: boolean;
+  qmailScanner: boolean;
+  claiming: boolean;
+  courierAuth: boolean;
+}
+function scanMarkers(text: string): Markers {
+  const m: Markers = { fetch: false, withLocal: false, qmailScanner: false, claiming: false, courierAuth: false };
+  RARE_MARKERS.lastIndex = 0;
+  for (let hit = RARE_MARKERS.exec(text); hit !== null; hit = RARE_MARKERS.exec(text)) {
+    const t = hit[0].toLowerCase();
+    if (t === '(fetchmail' || t === 'getmail') m.fetch = true;
+    else if (t === 'with local') m.withLocal = true;
+    else if (t === 'qmail-scanner') m.qmailScanner = true;
+    else if (t === 'claiming to be') m.claiming = true;
+    else if (t === '(auth: ' && hit[0] === '(AUTH: ') m.courierAuth = true;
+  }
+  return m;
 }
 
 /**
@@ -225,9 +270,11 @@ function parseInner(value: string): ReceivedHop {
   // The protocol is one token, except Microsoft's multi-word "Microsoft SMTP Server" / "Microsoft SMTPSVC".
   const protoWords = withWords[0]?.toLowerCase() === 'microsoft' ? withWords.slice(0, 3) : withWords.slice(0, 1);
   const proto = protoWords.length > 0 ? protoWords.join(' ').toUpperCase().replace(/;$/, '') : null;
-  const protoSet = new Set(withWords.map((w) => w.toUpperCase().replace(/;$/, '')));
-  const allComments = tk.tokens.filter((t) => t.t === 'c').map((t) => t.s);
+  const protoSet = new Set<string>();
+  for (const w of withWords) protoSet.add(w.endsWith(';') ? w.slice(0, -1).toUpperCase() : w.toUpperCase());
+  const allComments = pick(tk.tokens, 'c');
   const allText = text;
+  const marks = scanMarkers(text);
 
   hop.by = byHostRaw ? clean(byHostRaw.replace(/\.$/, '')) : null;
   if (hop.by && (hop.by.startsWith('[') || /^[0-9a-fA-F:.]+$/.test(hop.by))) hop.byIp = normaliseIp(hop.by);
@@ -241,10 +288,10 @@ function parseInner(value: string): ReceivedHop {
   hop.id = idWord ? clean(idWord.replace(/;$/, '')) : null;
   const forWord = words(cl.for)[0] ?? null;
   hop.for = forWord ? clean(stripAngle(forWord)) : null;
-  hop.mta = fingerprint([...byComments, ...comments(cl.with), ...comments(cl.id)], withText, allText, hop.by);
+  hop.mta = fingerprint([...byComments, ...comments(cl.with), ...comments(cl.id)], withText, marks.courierAuth, hop.by);
 
-  hop.auth = [...protoSet].some((p) => AUTH_PROTOCOLS.has(p)) || allComments.some((c) => AUTH_COMMENT.test(c)) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
-  hop.tls = [...protoSet].some((p) => TLS_PROTOCOLS.has(p)) || allComments.some((c) => TLS_COMMENT.test(c)) || byWords.some((w) => w.toLowerCase() === 'tls');
+  hop.auth = anyIn(AUTH_PROTOCOLS, protoSet) || anyMatch(AUTH_COMMENT, allComments) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
+  hop.tls = anyIn(TLS_PROTOCOLS, protoSet) || anyMatch(TLS_COMMENT, allComments) || byWords.includes('tls') || byWords.includes('TLS');
   hop.flags = flags;
 
   // Non-network hops first.
@@ -252,9 +299,9 @@ function parseInner(value: string): ReceivedHop {
   if (!cl.from) {
     if (lead0?.t === 'c' && /^qmail \d+ (?:messnum \d+ )?invoked\b/i.test(lead0.s)) return ignored(hop, 'qmail invoked (local queue injection)');
     if (lead0?.t === 'c' && /^from \S*@|^from userid\b/i.test(lead0.s)) return ignored(hop, 'local submission');
-    if (byComments.some((c) => /\bfrom userid\b/i.test(c))) return ignored(hop, 'local submission (pickup)');
+    if (anyMatch(/\bfrom userid\b/i, byComments)) return ignored(hop, 'local submission (pickup)');
     if (cl.by) return ignored(hop, 'no from clause (internal or local hop)');
-    if (/\bqmail-scanner\b/i.test(allText)) return ignored(hop, 'qmail-scanner');
+    if (marks.qmailScanner) return ignored(hop, 'qmail-scanner');
     hop.note = 'no from/by clause';
     return hop;
   }
@@ -264,11 +311,11 @@ function parseInner(value: string): ReceivedHop {
   const first = fromTokens[0]?.t === 'w' ? fromTokens[0].s : null;
 
   if (first && first.toLowerCase() === 'mail' && (fromWords[1] ?? '').toLowerCase() === 'pickup') return ignored(hop, 'mail pickup service');
-  if (/\(fetchmail|getmail/i.test(allText) || [...protoSet].some((p) => FETCH_PROTOCOLS.has(p))) return ignored(hop, 'mailbox fetch (fetchmail/getmail POP/IMAP)', 'fetch');
-  if ([...protoSet].some((p) => LOCAL_PROTOCOLS.has(p))) return ignored(hop, `local delivery (with ${withWords[0] ?? ''})`);
-  if (/^qmail-scanner/i.test(withText) || /\bqmail-scanner\b/i.test(allText)) return ignored(hop, 'qmail-scanner');
-  if (fromComments.some((c) => /unix socket|^local\b/i.test(c))) return ignored(hop, 'local socket');
-  if (/\bwith local\b/i.test(allText)) return ignored(hop, 'local delivery');
+  if (marks.fetch || anyIn(FETCH_PROTOCOLS, protoSet)) return ignored(hop, 'mailbox fetch (fetchmail/getmail POP/IMAP)', 'fetch');
+  if (anyIn(LOCAL_PROTOCOLS, protoSet)) return ignored(hop, `local delivery (with ${withWords[0] ?? ''})`);
+  if (marks.qmailScanner) return ignored(hop, 'qmail-scanner');
+  if (anyMatch(/unix socket|^local\b/i, fromComments)) return ignored(hop, 'local socket');
+  if (marks.withLocal) return ignored(hop, 'local delivery');
 
   // TCP-info: the IP-bearing comments of the from clause.
   let helo: string | null = null;
@@ -344,7 +391,7 @@ function parseInner(value: string): ReceivedHop {
       }
     }
     // Obtuse smtpd: "from name(ip), claiming to be "helo" via SMTP by ...".
-    const obtuse = !ip && first && /claiming to be/i.test(allText) ? /^([^\s(]*)\(([0-9a-fA-F.:]{2,45})\),?$/.exec(first) : null;
+    const obtuse = !ip && first && marks.claiming ? /^([^\s(]*)\(([0-9a-fA-F.:]{2,45})\),?$/.exec(first) : null;
     if (obtuse) {
       ip = normaliseIp(obtuse[2] as string);
       if (ip) {

@@ -1,5 +1,5 @@
 // Loads messages for `spamtrap explain`: expands paths (files, directories, `-` for stdin) and reads header bytes.
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_HEADER_BLOCK_BYTES } from '@spamtrap/received';
 
@@ -50,10 +50,13 @@ export function loadFile(file: string): Loaded {
   let fd: number | null = null;
   try {
     fd = openSync(file, 'r');
-    const buf = Buffer.allocUnsafe(MAX_READ_BYTES);
+    // Size the buffer to the file (most messages are a few KB); special files report 0 and get the cap.
+    const size = fstatSync(fd).size;
+    const want = size > 0 ? Math.min(size, MAX_READ_BYTES) : MAX_READ_BYTES;
+    const buf = Buffer.allocUnsafe(want);
     let got = 0;
-    while (got < MAX_READ_BYTES) {
-      const n = readSync(fd, buf, got, MAX_READ_BYTES - got, null);
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, null);
       if (n === 0) break;
       got += n;
     }
