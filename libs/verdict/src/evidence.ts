@@ -1,7 +1,7 @@
 // Evidence from the session, the Received chain, the message and DNS, turned into reasons with facts.
 import type { DnsFacts, ParsedRecord, Reason, ReceivedHop, RelayingHop } from '@spamtrap/contracts';
 import { parseIp, specialPurpose } from '@spamtrap/ip';
-import { nameParts, normName } from './names.js';
+import { clip, nameParts, normName } from './names.js';
 
 /** Session anomaly codes from the sink, mapped to our reason codes (domain.md §5 "Session" row). */
 const ANOMALY_REASONS: Readonly<Record<string, string>> = {
@@ -86,28 +86,29 @@ export function headerReasons(parsed: ParsedRecord, relay: RelayingHop, dns: Dns
   let authenticated = false;
   if (relay.auth) {
     authenticated = true;
-    reasons.push({ code: 'AUTHENTICATED', hop: relay.index >= 0 ? relay.index : undefined, detail: { source: relay.source === 'session' ? 'session' : 'boundary_header' } });
+    const detail = { source: relay.source === 'session' ? 'session' : 'boundary_header' };
+    reasons.push(relay.index >= 0 ? { code: 'AUTHENTICATED', hop: relay.index, detail } : { code: 'AUTHENTICATED', detail });
   }
   let webmail = false;
   if (hop === null) {
     const lower = hops.length - start;
-    reasons.push({ code: 'NO_HEADER_FROM_CONNECTING_HOST', detail: { lowerHeaders: Math.max(0, lower), firstBy: firstBelow >= 0 ? hops[firstBelow]!.by : null } });
+    reasons.push({ code: 'NO_HEADER_FROM_CONNECTING_HOST', detail: { lowerHeaders: Math.max(0, lower), firstBy: firstBelow >= 0 ? clip(hops[firstBelow]!.by) : null } });
   } else {
-    reasons.push({ code: 'CONNECTING_HOST_HEADER', hop: connectingHeader, detail: { by: hop.by, with: hop.with } });
+    reasons.push({ code: 'CONNECTING_HOST_HEADER', hop: connectingHeader, detail: { by: clip(hop.by), with: clip(hop.with) } });
     if (hop.auth && !authenticated) {
       authenticated = true;
-      reasons.push({ code: 'AUTHENTICATED', hop: connectingHeader, detail: { source: 'relay_header', with: hop.with } });
+      reasons.push({ code: 'AUTHENTICATED', hop: connectingHeader, detail: { source: 'relay_header', with: clip(hop.with) } });
     }
     if (hop.with !== null && WEBMAIL_PROTOCOLS.has(hop.with.toUpperCase())) {
       webmail = true;
-      reasons.push({ code: 'WEBMAIL_MARKER', hop: connectingHeader, detail: { marker: `with ${hop.with}` } });
+      reasons.push({ code: 'WEBMAIL_MARKER', hop: connectingHeader, detail: { marker: `with ${clip(hop.with) ?? ''}` } });
     }
     const from = hop.fromIp === null ? null : parseIp(hop.fromIp);
     if (from !== null && from !== relay.ip) {
       if (specialPurpose(from) === null) {
-        reasons.push({ code: 'THIRD_PARTY_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: hop.fromHelo, fromRdns: hop.fromRdns } });
+        reasons.push({ code: 'THIRD_PARTY_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo), fromRdns: clip(hop.fromRdns) } });
       } else {
-        reasons.push({ code: 'INTERNAL_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: hop.fromHelo } });
+        reasons.push({ code: 'INTERNAL_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo) } });
       }
     }
   }
@@ -115,7 +116,7 @@ export function headerReasons(parsed: ParsedRecord, relay: RelayingHop, dns: Dns
   for (const key of Object.keys(extra)) {
     if (WEBMAIL_HEADERS.includes(key.toLowerCase())) {
       webmail = true;
-      reasons.push({ code: 'WEBMAIL_MARKER', detail: { marker: key, value: String(extra[key]).slice(0, 200) } });
+      reasons.push({ code: 'WEBMAIL_MARKER', detail: { marker: key.slice(0, 100), value: String(extra[key]).slice(0, 200) } });
       break;
     }
   }

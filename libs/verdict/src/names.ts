@@ -4,6 +4,12 @@ import { parse } from 'tldts';
 /** Longest DNS name (RFC 1035 §2.3.4: 255 octets); anything longer is not a host name and is cut. */
 export const MAX_NAME = 255;
 
+/** A string shown in a reason's facts, bounded to MAX_NAME characters (hostile headers can be huge). */
+export function clip(s: string | null): string | null {
+  if (s === null) return null;
+  return s.length > MAX_NAME ? `${s.slice(0, MAX_NAME)}…` : s;
+}
+
 /** Lower-case, trim, drop one trailing dot; bounded so hostile input costs nothing. */
 export function normName(name: string): string {
   let s = name.trim().toLowerCase();

@@ -1,7 +1,7 @@
 // Reads a reverse-DNS (or HELO) name: dynamic tokens, embedded address, static hints, business-static and hosting patterns.
 import type { Reason } from '@spamtrap/contracts';
 import { findEmbeddedIp, type EmbeddedIp } from './embedded-ip.js';
-import { nameParts, tokens } from './names.js';
+import { clip, nameParts, tokens } from './names.js';
 import { BUSINESS_STATIC, DDNS_TOKENS, DYNAMIC_TOKENS, HOSTING_GENERIC, STATIC_HINTS } from './rdns-rules.js';
 
 export type NameKind = 'hosting' | 'business_static' | 'dynamic' | 'static_hint' | 'generic' | 'plain';
@@ -56,8 +56,9 @@ export function assessName(rawName: string, ip: string): NameAssessment {
  * Reasons for an rDNS name. Hosting and business-static names get their own code and no dynamic
  * reasons (they are not consumer lines). `prefix` is `RDNS` or `HELO`.
  */
-export function nameReasons(a: NameAssessment, name: string, prefix: 'RDNS' | 'HELO'): Reason[] {
+export function nameReasons(a: NameAssessment, rawName: string, prefix: 'RDNS' | 'HELO'): Reason[] {
   const out: Reason[] = [];
+  const name = clip(rawName);
   if (a.hosting !== null) {
     out.push({ code: `${prefix}_HOSTING_GENERIC`, detail: { name, provider: a.hosting } });
     return out;
