@@ -21,7 +21,6 @@ export const EXTRA_HEADER_NAMES: readonly string[] = [
   'user-agent',
   'x-newsreader',
   'x-mimeole',
-  'return-path',
   'organization',
 ];
 
@@ -34,13 +33,6 @@ export function headerStrings(headers: Headers, name: string): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   return [];
-}
-
-export function firstHeader(headers: Headers, name: string): string | null {
-  const v = headerStrings(headers, name)[0];
-  if (v === undefined) return null;
-  const t = v.trim();
-  return t === '' ? null : t;
 }
 
 export function structuredHeader(headers: Headers, name: string): StructuredHeader | null {

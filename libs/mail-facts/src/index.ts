@@ -1,5 +1,5 @@
 // Public surface of @spamtrap/mail-facts: analyst facts from a raw message (pure, no I/O).
-export { extractMailFacts, type MailFactsOptions, type MailFactsResult } from './extract.js';
+export { extractMailFacts, type MailEngine, type MailFactsOptions, type MailFactsResult } from './extract.js';
 export * from './limits.js';
 export { MAIL_ISSUES, type MailIssueCode } from './issues.js';
 export { UrlCollector, normaliseUrl, registrableDomain } from './urls.js';
