@@ -58,10 +58,12 @@ export function requireJava17(javaHome: string): string {
 /** The lines of Maven output worth showing when a download fails. */
 export function mavenErrorSummary(output: string): string {
   const errors = output
+    // Maven colours its output even in batch mode on some builds.
+    .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('[ERROR]') && !/^\[ERROR\]\s*(->|$|Re-run|To see|For more|\[Help)/.test(l))
-    .map((l) => l.replace(/^\[ERROR\]\s*/, ''));
+    .map((l) => l.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, ''));
   const first = errors[0] ?? output.trim().split('\n').pop() ?? 'no output';
   return first.length > 300 ? first.slice(0, 300) + '…' : first;
 }

@@ -51,6 +51,9 @@ test('Maven error summary keeps the first real [ERROR] line', () => {
   ].join('\n');
   assert.match(mavenErrorSummary(out), /^Failed to execute goal .*Connection refused$/);
   assert.equal(mavenErrorSummary('something odd\nlast words'), 'last words');
+  // as Debian's Maven 3.8.7 prints it: colour codes despite -B, and a help pointer
+  const coloured = '\x1b[0m\x1b[0m[ERROR] Failed to execute goal x: org.apache.kafka:kafka_2.13:jar:3.9.99 was not found in https://repo.maven.apache.org/maven2 -> [Help 1]\n[ERROR] \n\x1b[0m\x1b[0m';
+  assert.equal(mavenErrorSummary(coloured), 'Failed to execute goal x: org.apache.kafka:kafka_2.13:jar:3.9.99 was not found in https://repo.maven.apache.org/maven2');
   assert.ok(mavenErrorSummary(`[ERROR] ${'x'.repeat(1000)}`).length <= 301);
 });
 
