@@ -10,6 +10,7 @@ export {
   reset,
   startComponent,
   stopComponent,
+  managedComponent,
   clientEnv,
   type UpResult,
   type DownResult,

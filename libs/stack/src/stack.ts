@@ -203,6 +203,15 @@ export async function stopComponent(cfg: StackConfig, name: ComponentName): Prom
   return (await down(cfg, { components: [name] }))[0]!;
 }
 
+/**
+ * The record of a component this stack started and that is still alive, else null. Fault tests
+ * check this first: a component the stack did not start (say a shared dev stack) is not theirs to stop.
+ */
+export async function managedComponent(cfg: StackConfig, name: ComponentName): Promise<ComponentRecord | null> {
+  const rec = readState(stackPaths(cfg).state).components[name];
+  return rec !== undefined && (await isAlive(rec.pid, rec.startTicks)) ? rec : null;
+}
+
 export type ComponentState = 'running' | 'not ready' | 'stopped' | 'port busy';
 
 export interface StatusRow {

@@ -59,7 +59,7 @@ export function requireJava17(javaHome: string): string {
 export function mavenErrorSummary(output: string): string {
   const errors = output
     // Maven colours its output even in batch mode on some builds.
-    .replace(/\x1b\[[0-9;]*m/g, '')
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('[ERROR]') && !/^\[ERROR\]\s*(->|$|Re-run|To see|For more|\[Help)/.test(l))
