@@ -6,6 +6,7 @@ import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { decode as decodeCharset } from 'libmime/lib/charset.js';
 import { decode as decodeQp } from 'libqp';
+import { decode as decodeBase64 } from 'libbase64';
 import { parseAddressHeader } from 'mailparser';
 import type { MessageView, ViewAttachment } from './view.js';
 import { EXTRA_HEADER_NAMES, rawHeaderValue } from './headers.js';
@@ -43,7 +44,12 @@ function decodeWords(s: string): string {
 function bodyBytes(leaf: Leaf): Buffer {
   const raw = leaf.chunks.length === 1 ? leaf.chunks[0]! : Buffer.concat(leaf.chunks);
   const enc = leaf.node.encoding;
-  if (enc === 'base64') return Buffer.from(raw.toString('latin1'), 'base64');
+  if (enc === 'base64') {
+    // As libbase64's stream decoder (mailparser's) does: drop non-alphabet bytes, decode padded segments.
+    let b64 = raw.toString('latin1');
+    if (/[^a-zA-Z0-9+/=]/.test(b64)) b64 = b64.replace(/[^a-zA-Z0-9+/=]/g, '');
+    return decodeBase64(b64);
+  }
   if (enc === 'quoted-printable') return decodeQp(raw);
   return raw;
 }
