@@ -48,6 +48,7 @@ export const REASON_CODES: Readonly<Record<string, string>> = {
   CONNECTING_HOST_HEADER: 'The first header below our boundary was written by the connecting host (its `by` names it).',
   NO_HEADER_FROM_CONNECTING_HOST: 'The connecting host wrote no header; any lower header is an unverified claim.',
   THIRD_PARTY_HANDOFF: 'The connecting host\'s own header says it received the message from another public IP (open-relay evidence).',
+  SAME_ORG_HANDOFF: 'The connecting host\'s own header names an upstream host of the same organisation (same registrable domain, same IPv4 /16 or IPv6 /32): not relay evidence.',
   INTERNAL_HANDOFF: 'The connecting host\'s own header says it received from a private/special address (its own LAN).',
   AUTHENTICATED: 'An auth marker in our boundary hop or the connecting host\'s own header (ESMTPA, Authenticated sender, ...).',
   WEBMAIL_MARKER: 'Web injection markers: `with HTTP(S)` in the connecting host\'s header, X-PHP-Originating-Script.',

@@ -46,6 +46,12 @@ export function findEmbeddedIp(rawName: string, ip: string): EmbeddedIp | null {
       const parts = [r.slice(0, 3), r.slice(3, 6), r.slice(6, 9), r.slice(9, 12)].map(Number);
       if (seqAt(parts, 0, o) || seqAt(parts, 0, [d, c, b, a])) return { form: 'padded', octets: 4 };
     }
+    if (r.length === 6 || r.length === 9) {
+      // 227055 / 062163227: zero-padded octets written together; each 3-digit group is an octet.
+      for (let k = 0; k < r.length; k += 3) nums.push(Number(r.slice(k, k + 3)));
+      padded = true;
+      continue;
+    }
     nums.push(r.length <= 3 ? Number(r) : -1);
     if (r.length === 3 && r.startsWith('0')) padded = true;
   }

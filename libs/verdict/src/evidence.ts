@@ -1,7 +1,8 @@
 // Evidence from the session, the Received chain, the message and DNS, turned into reasons with facts.
 import type { DnsFacts, ParsedRecord, Reason, ReceivedHop, RelayingHop } from '@spamtrap/contracts';
-import { parseIp, specialPurpose } from '@spamtrap/ip';
+import { parseIp, specialPurpose, toValue } from '@spamtrap/ip';
 import { clip, nameParts, normName } from './names.js';
+import { ORG_DOMAIN_GROUPS } from './rdns-rules.js';
 
 /** Session anomaly codes from the sink, mapped to our reason codes (domain.md §5 "Session" row). */
 const ANOMALY_REASONS: Readonly<Record<string, string>> = {
@@ -46,6 +47,35 @@ function byNamesConnectingHost(by: string | null, relay: RelayingHop, names: str
   const dom = nameParts(b).domain;
   if (dom === null) return false;
   return names.some((n) => nameParts(n).domain === dom);
+}
+
+const ORG_OF = new Map<string, string>(ORG_DOMAIN_GROUPS.flatMap((g) => g.map((d) => [d, g[0]!] as [string, string])));
+
+/** A registrable domain, mapped to its organisation's first domain when it belongs to a known group. */
+function orgOf(domain: string | null): string | null {
+  return domain === null ? null : (ORG_OF.get(domain) ?? domain);
+}
+
+/**
+ * Is the upstream host of the connecting host's header part of the same organisation? SpamCop's
+ * chain test: the same registrable domain, or a nearby address (same IPv4 /16, same IPv6 /32).
+ * A provider's internal hops (EOP, a hosting company's web and mail servers) are not third parties.
+ * Returns how it matched, or null.
+ */
+function sameOrganisation(relayIp: string, relayNames: string[], fromIp: string, fromNames: (string | null)[]): string | null {
+  const relayDomains = new Set(relayNames.map((n) => orgOf(nameParts(n).domain)).filter((d): d is string => d !== null));
+  for (const n of fromNames) {
+    if (n === null) continue;
+    const d = orgOf(nameParts(n).domain);
+    if (d !== null && relayDomains.has(d)) return `domain ${nameParts(n).domain ?? d}`;
+  }
+  const a = toValue(relayIp);
+  const b = toValue(fromIp);
+  if (a !== null && b !== null && a.v === b.v) {
+    if (a.v === 4 && b.v === 4 && a.n >>> 16 === b.n >>> 16) return 'same IPv4 /16';
+    if (a.v === 6 && b.v === 6 && a.n >> 96n === b.n >> 96n) return 'same IPv6 /32';
+  }
+  return null;
 }
 
 export interface HeaderEvidence {
@@ -105,10 +135,15 @@ export function headerReasons(parsed: ParsedRecord, relay: RelayingHop, dns: Dns
     }
     const from = hop.fromIp === null ? null : parseIp(hop.fromIp);
     if (from !== null && from !== relay.ip) {
-      if (specialPurpose(from) === null) {
-        reasons.push({ code: 'THIRD_PARTY_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo), fromRdns: clip(hop.fromRdns) } });
-      } else {
+      if (specialPurpose(from) !== null) {
         reasons.push({ code: 'INTERNAL_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo) } });
+      } else {
+        const sameOrg = sameOrganisation(relay.ip, [...names, ...(hop.by === null ? [] : [normName(hop.by)])], from, [hop.fromRdns, hop.fromHelo]);
+        if (sameOrg !== null) {
+          reasons.push({ code: 'SAME_ORG_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo), by: sameOrg } });
+        } else {
+          reasons.push({ code: 'THIRD_PARTY_HANDOFF', hop: connectingHeader, detail: { fromIp: from, fromHelo: clip(hop.fromHelo), fromRdns: clip(hop.fromRdns) } });
+        }
       }
     }
   }

@@ -48,8 +48,13 @@ export function heloReasons(input: HeloInput, policy: CompiledPolicy): Reason[] 
   }
   const { domain } = nameParts(helo);
   if (domain !== null && policy.bigProviders.has(domain)) {
+    // Only with a known rDNS answer: a name in another domain, or no PTR at all (big providers
+    // always have one). Without DNS and without a recorded rDNS there is nothing to compare.
+    const noPtr = input.dns !== null && input.dns.errors['ptr'] === undefined && input.dns.ptr !== null && input.dns.ptr.length === 0;
     const rdnsDomain = input.rdnsName === null ? null : nameParts(input.rdnsName).domain;
-    if (rdnsDomain !== domain) out.push({ code: 'HELO_FORGED_BIG_PROVIDER', detail: { helo: shown, provider: domain, rdns: clip(input.rdnsName) } });
+    if ((rdnsDomain !== null && rdnsDomain !== domain) || (input.rdnsName === null && noPtr)) {
+      out.push({ code: 'HELO_FORGED_BIG_PROVIDER', detail: { helo: shown, provider: domain, rdns: clip(input.rdnsName) } });
+    }
   }
   for (const r of nameReasons(assessName(helo, input.ip), helo, 'HELO')) {
     // Static hints and hosting names in a HELO say little; keep only what points at an end-user host.

@@ -53,3 +53,16 @@ export const HOSTING_GENERIC: readonly NamedPattern[] = [
   { name: 'contabo', re: /\.contaboserver\.net$/ },
   { name: 'leaseweb', re: /\.leaseweb\.(com|net)$/ },
 ];
+
+/**
+ * Registrable domains run by one organisation, for the same-organisation hand-off test: a large
+ * provider's internal hops cross its own domains (Microsoft EOP hands over between outlook.com
+ * and exchangelabs.com hosts).
+ */
+export const ORG_DOMAIN_GROUPS: readonly (readonly string[])[] = [
+  ['outlook.com', 'office365.com', 'exchangelabs.com', 'hotmail.com', 'live.com', 'microsoft.com', 'msn.com'],
+  ['google.com', 'gmail.com', 'googlemail.com', '1e100.net', 'googleusercontent.com'],
+  ['amazonses.com', 'amazonaws.com', 'amazon.com'],
+  ['yahoo.com', 'yahoo.net', 'yahoodns.net', 'aol.com'],
+  ['protonmail.ch', 'protonmail.com', 'proton.me'],
+];

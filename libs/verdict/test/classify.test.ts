@@ -177,3 +177,29 @@ test('bot behaviour on a dynamic address is direct_bot, not dynamic_ip', () => {
   const v = classify({ parsed, dns: dns({ ptr: ['dhcp-81-2-69-10.pool.isp.example'], fcrdns: 'dhcp-81-2-69-10.pool.isp.example' }), policy });
   assert.equal(v.class, 'direct_bot');
 });
+
+test('an upstream host of the same organisation is not a third party', () => {
+  const byDomain = [hop({ by: 'out1.mailer.example.net', fromIp: '203.0.114.9', fromHelo: 'web7.mailer.example.net' })];
+  const v = classify({ parsed: smtpRecord({ ip: IP, helo: 'out1.mailer.example.net', hops: byDomain }), dns: dns({ ptr: ['out1.mailer.example.net'], fcrdns: 'out1.mailer.example.net' }), policy });
+  assert.ok(codes(v).includes('SAME_ORG_HANDOFF'));
+  assert.notEqual(v.class, 'open_relay_suspect');
+  const nearby = [hop({ by: 'out1.mailer.example.net', fromIp: '81.2.1.1', fromHelo: 'localhost' })];
+  const w = classify({ parsed: smtpRecord({ ip: IP, helo: 'out1.mailer.example.net', hops: nearby }), dns: dns({ ptr: ['out1.mailer.example.net'], fcrdns: 'out1.mailer.example.net' }), policy });
+  assert.equal(w.reasons.find((r) => r.code === 'SAME_ORG_HANDOFF')?.detail?.['by'], 'same IPv4 /16');
+});
+
+test('a big-provider HELO is only called forged when the rDNS is known', () => {
+  const parsed = smtpRecord({ ip: IP, helo: 'mail-lf1-f68.google.com' });
+  assert.ok(!codes(classify({ parsed, dns: null, policy })).includes('HELO_FORGED_BIG_PROVIDER'));
+  assert.ok(!codes(classify({ parsed, dns: dns({ ptr: null, errors: { ptr: 'TIMEOUT' } }), policy })).includes('HELO_FORGED_BIG_PROVIDER'));
+  assert.ok(codes(classify({ parsed, dns: dns({ ptr: [] }), policy })).includes('HELO_FORGED_BIG_PROVIDER'));
+  assert.ok(codes(classify({ parsed, dns: dns({ ptr: ['x.isp.example'] }), policy })).includes('HELO_FORGED_BIG_PROVIDER'));
+  assert.ok(!codes(classify({ parsed, dns: dns({ ptr: ['mail-lf1-f68.google.com'], fcrdns: 'mail-lf1-f68.google.com' }), policy })).includes('HELO_FORGED_BIG_PROVIDER'));
+});
+
+test('a big provider\'s hops across its own domains are the same organisation', () => {
+  const hops = [hop({ by: 'SG2PR02MB5772.apcprd02.prod.outlook.com', fromIp: '2603:1096:300:57::17', fromHelo: 'PS2PR01CA0053.apcprd01.prod.exchangelabs.com' })];
+  const v = classify({ parsed: smtpRecord({ ip: '40.107.44.119', helo: 'SEYPR02CU001.outbound.protection.outlook.com', hops }), dns: dns(), policy });
+  assert.ok(codes(v).includes('SAME_ORG_HANDOFF'));
+  assert.notEqual(v.class, 'open_relay_suspect');
+});

@@ -103,3 +103,9 @@ test('embedded IP misses other addresses and stray numbers', () => {
   ];
   for (const [name, ip] of misses) assert.equal(findEmbeddedIp(name, ip), null, name);
 });
+
+test('6- and 9-digit runs of padded octets count', () => {
+  assert.deepEqual(findEmbeddedIp('a227055.upc-a.chello.nl', '62.163.227.55'), null); // two octets only: not enough
+  assert.deepEqual(findEmbeddedIp('a163227055.upc-a.chello.nl', '62.163.227.55'), { form: 'padded', octets: 3 });
+  assert.deepEqual(findEmbeddedIp('h062163.227055.isp.example', '62.163.227.55'), { form: 'padded', octets: 4 });
+});

@@ -101,7 +101,7 @@ test('DNS flows: FCrDNS + dynamic PTR, relay with confirmed HELO, NXDOMAIN, SERV
   dns.set(ptrName4('81.2.69.13'), { rcode: 'SERVFAIL' });
   dns.set(ptrName4('81.2.69.14'), { drop: true });
   const dyn = parsedRecord({ ip: '81.2.69.10', helo: 'localhost' });
-  const relay = parsedRecord({ ip: '81.2.69.11', helo: 'mail.relay.example', hops: [hop({ by: 'mail.relay.example', fromIp: '81.2.80.77', fromHelo: 'pc' })] });
+  const relay = parsedRecord({ ip: '81.2.69.11', helo: 'mail.relay.example', hops: [hop({ by: 'mail.relay.example', fromIp: '82.1.80.77', fromHelo: 'pc' })] });
   const nx = parsedRecord({ ip: '81.2.69.12', helo: 'nonexistent.example' });
   const servfail = parsedRecord({ ip: '81.2.69.13', helo: 'DESKTOP-1', anomalies: [{ code: 'EARLY_TALKER' }] });
   const timeout = parsedRecord({ ip: '81.2.69.14', helo: 'DESKTOP-2', anomalies: [{ code: 'EARLY_TALKER' }] });

@@ -71,7 +71,7 @@ test('parsed records become verdicts keyed by evidence id; junk goes to the DLQ 
 
 test('replaying the same input gives byte-identical verdicts', async () => {
   const k = await kafka();
-  const hops = [hop({ by: 'relay.example.net', fromIp: '81.2.80.9', fromHelo: 'x' })];
+  const hops = [hop({ by: 'relay.example.net', fromIp: '82.1.80.9', fromHelo: 'x' })];
   const recs = [parsedRecord({ ip: IP, helo: 'localhost' }), parsedRecord({ ip: '81.2.69.161', helo: 'relay.example.net', hops })];
   const input = recs.map((r) => ({ topic: 'in', key: r.evidenceId, value: JSON.stringify(r) }));
   await k.publisher.publish([...input, ...input]);
