@@ -118,34 +118,38 @@ async function upOne(
   await checkPorts(def, cfg); // again: something may have taken the port while we downloaded
   const t1 = Date.now();
   const launched = await def.launch(ctx);
+  // Record at once, not when ready: if this command is interrupted while the component starts,
+  // `down` (and the caller's cleanup via onStarted) can still stop it by pid.
+  const st = await procStat(launched.pid);
+  if (st !== null) {
+    const record: ComponentRecord = {
+      pid: launched.pid,
+      startTicks: st.startTicks,
+      port: def.ports(cfg)[0]!.port,
+      address: base.address,
+      log: launched.log,
+      startedAt: new Date().toISOString(),
+      version: base.version,
+    };
+    state.components[def.name] = record;
+    save();
+    onStarted(def.name);
+  }
   try {
     await waitReady(def, cfg, launched.pid, launched.exited, launched.log);
   } catch (err) {
-    await stopPid(launched.pid, (await procStat(launched.pid))?.startTicks ?? 0, cfg.stopTimeoutS * 1000);
+    if (st !== null) await stopPid(launched.pid, st.startTicks, cfg.stopTimeoutS * 1000);
+    delete state.components[def.name];
+    save();
     throw err;
   }
-  const startMs = Date.now() - t1;
-  const st = await procStat(launched.pid);
-  if (st === null) throw new StackError(`${def.name} (pid ${launched.pid}) vanished right after becoming ready: see ${launched.log}`);
-  const record: ComponentRecord = {
-    pid: launched.pid,
-    startTicks: st.startTicks,
-    port: def.ports(cfg)[0]!.port,
-    address: base.address,
-    log: launched.log,
-    startedAt: new Date().toISOString(),
-    version: base.version,
-  };
-  state.components[def.name] = record;
-  save();
-  onStarted(def.name);
-  return { ...base, action: 'started', pid: launched.pid, log: launched.log, fetchMs, downloaded, startMs };
+  return { ...base, action: 'started', pid: launched.pid, log: launched.log, fetchMs, downloaded, startMs: Date.now() - t1 };
 }
 
 export interface UpOptions {
   components?: readonly ComponentName[];
   report?: Reporter;
-  /** Called as soon as a component this call started is recorded (so a caller can stop exactly those). */
+  /** Called as soon as a component this call launched is recorded, before it is ready (so a caller can stop exactly those). */
   onStarted?: (name: ComponentName) => void;
 }
 

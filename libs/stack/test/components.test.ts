@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOPIC_MAX_RECORD_BYTES } from '@spamtrap/contracts';
-import { esConfigYml } from '../src/components/elasticsearch.js';
+import { esConfigYml, untraversable } from '../src/components/elasticsearch.js';
 import { kafkaPom, kafkaServerProperties } from '../src/components/kafka.js';
 import { redisArgs } from '../src/components/redis.js';
 
@@ -71,4 +71,13 @@ test('Redis: own port on loopback, noeviction for BullMQ, AOF in the data dir', 
   assert.equal(opt('--appendonly'), 'yes');
   assert.equal(opt('--dir'), '/h/redis/data');
   assert.equal(opt('--daemonize'), 'no');
+});
+
+test('Elasticsearch: a stack home inside a directory others cannot enter is found before ES fails on it', () => {
+  const modes: Record<string, number> = { '/root': 0o40700, '/var': 0o40755, '/var/tmp': 0o41777, '/srv': 0o40750 };
+  const stat = (p: string): { mode: number } | null => (p in modes ? { mode: modes[p]! } : null);
+  assert.equal(untraversable('/root/spamtrap', stat), '/root');
+  assert.equal(untraversable('/var/tmp/spamtrap', stat), null);
+  assert.equal(untraversable('/srv/x/y', stat), '/srv');
+  assert.equal(untraversable('/opt/new/dir', stat), null, 'missing directories are created 0755');
 });

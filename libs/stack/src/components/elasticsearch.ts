@@ -1,6 +1,6 @@
 // Elasticsearch single node from the Maven Central integ-test zip, run on Java 17 as a non-root user.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from '../config.js';
 import { StackError } from '../errors.js';
@@ -34,6 +34,26 @@ export function esConfigYml(cfg: Pick<StackConfig, 'esPort' | 'esTransportPort'>
 }
 
 const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** The first existing ancestor of `dir` that others may not traverse (no o+x), e.g. /root (0700), else null. */
+export function untraversable(dir: string, stat: (p: string) => { mode: number } | null = statOrNull): string | null {
+  const parts = dir.split('/').filter((p) => p !== '');
+  for (let i = 1; i <= parts.length; i++) {
+    const p = '/' + parts.slice(0, i).join('/');
+    const st = stat(p);
+    if (st === null) return null; // created by us later with mode 0755
+    if ((st.mode & 0o001) === 0) return p;
+  }
+  return null;
+}
+
+function statOrNull(p: string): { mode: number } | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
 
 function run(cmd: string, args: string[], what: string): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
@@ -90,8 +110,9 @@ export const elasticsearch: ComponentDef = {
     if (!existsSync(join(paths.esHome, 'bin', 'elasticsearch'))) requireTool('unzip', 'unzip');
     if (isRoot()) {
       requireTool('runuser', 'util-linux');
-      if (cfg.home === '/root' || cfg.home.startsWith('/root/')) {
-        throw new StackError(`SPAMTRAP_STACK_HOME=${cfg.home} is under /root, which user ${cfg.esUser} cannot enter: use a path such as /var/tmp/spamtrap`);
+      const closed = untraversable(cfg.home);
+      if (closed !== null) {
+        throw new StackError(`SPAMTRAP_STACK_HOME=${cfg.home} is inside ${closed}, which user ${cfg.esUser} cannot enter: use a path such as /var/tmp/spamtrap`);
       }
     }
   },
