@@ -1,7 +1,7 @@
 // The classifier: parsed record + DNS facts + policy -> class, confidence, reasons and the (safety-checked) nomination.
 import type { DnsFacts, Nomination, ParsedRecord, Reason, VerdictClass } from '@spamtrap/contracts';
 import { parseIp } from '@spamtrap/ip';
-import { backscatterReasons, dnsReasons, headerReasons, sessionReasons } from './evidence.js';
+import { backscatterReasons, chainReasons, dnsReasons, headerReasons, sessionReasons } from './evidence.js';
 import { heloReasons } from './helo.js';
 import { compilePolicy, type CompiledPolicy, type PolicyConfig } from './policy.js';
 import { assessName, nameReasons } from './rdns.js';
@@ -88,6 +88,7 @@ export function classify(input: ClassifyInput): Classification {
   reasons.push(...sessionReasons(parsed));
   const headers = headerReasons(parsed, { ...relay, ip }, dns);
   reasons.push(...headers.reasons);
+  reasons.push(...chainReasons(parsed));
   const backscatter = backscatterReasons(parsed);
   reasons.push(...backscatter);
   const allowlist = checkAllowlist(ip, dns, policy);

@@ -52,6 +52,8 @@ export const REASON_CODES: Readonly<Record<string, string>> = {
   INTERNAL_HANDOFF: 'The connecting host\'s own header says it received from a private/special address (its own LAN).',
   AUTHENTICATED: 'An auth marker in our boundary hop or the connecting host\'s own header (ESMTPA, Authenticated sender, ...).',
   WEBMAIL_MARKER: 'Web injection markers: `with HTTP(S)` in the connecting host\'s header, X-PHP-Originating-Script.',
+  CHAIN_FORGED_OWN_HEADER: 'A header below our boundary claims to be written by our own host (walk: FORGED_OWN_HEADER): forged chain.',
+  CHAIN_DATE_ANOMALY: 'A header below our boundary has an impossible date (walk: DATE_INVALID, DATE_IN_FUTURE, TIME_BACKWARDS).',
   // Backscatter
   NULL_SENDER: 'MAIL FROM was the null sender <>.',
   DSN: 'The message is a delivery status notification (multipart/report; report-type=delivery-status).',

@@ -190,3 +190,30 @@ export function dnsReasons(dns: DnsFacts | null): Reason[] {
   if (heloErr !== undefined) out.push({ code: 'DNS_UNAVAILABLE', detail: { lookup: 'helo', error: heloErr } });
   return out;
 }
+
+/** Hop-walk observations (libs/received) that say the chain below us was forged. */
+const CHAIN_CODES: Readonly<Record<string, string>> = {
+  FORGED_OWN_HEADER: 'CHAIN_FORGED_OWN_HEADER',
+  DATE_INVALID: 'CHAIN_DATE_ANOMALY',
+  DATE_IN_FUTURE: 'CHAIN_DATE_ANOMALY',
+  TIME_BACKWARDS: 'CHAIN_DATE_ANOMALY',
+};
+
+/**
+ * Forgery signs from the walk, below our boundary only: a lower header claiming to be our own
+ * host, impossible dates (domain.md §5: "Received dates off by hours/days, wrong weekday"). One
+ * reason per kind, naming the first hop and the walk's code.
+ */
+export function chainReasons(parsed: ParsedRecord): Reason[] {
+  const out: Reason[] = [];
+  const seen = new Set<string>();
+  const walkReasons = Array.isArray(parsed.walk.reasons) ? parsed.walk.reasons : [];
+  for (const r of walkReasons) {
+    const code = typeof r?.code === 'string' ? CHAIN_CODES[r.code] : undefined;
+    if (code === undefined || seen.has(code)) continue;
+    if (typeof r.hop === 'number' && r.hop <= parsed.walk.boundary) continue;
+    seen.add(code);
+    out.push(typeof r.hop === 'number' ? { code, hop: r.hop, detail: { walkCode: r.code } } : { code, detail: { walkCode: r.code } });
+  }
+  return out;
+}

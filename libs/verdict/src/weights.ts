@@ -33,6 +33,8 @@ export const REASON_WEIGHTS: Readonly<Record<string, Weights>> = {
   RDNS_DYNAMIC_TOKEN: { dynamic_ip: 0.6 },
   RDNS_EMBEDS_IP: { dynamic_ip: 0.5 },
   RDNS_DDNS_NAME: { dynamic_ip: 0.3 },
+  CHAIN_FORGED_OWN_HEADER: { open_proxy_suspect: 0.35, direct_bot: 0.35 },
+  CHAIN_DATE_ANOMALY: { open_proxy_suspect: 0.1, direct_bot: 0.1 },
   NO_PTR: { dynamic_ip: 0.15, direct_bot: 0.15 },
   FCRDNS_FAIL: { direct_bot: 0.15 },
   FCRDNS_PASS: { open_relay_suspect: 0.1 },

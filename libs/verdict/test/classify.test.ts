@@ -203,3 +203,12 @@ test('a big provider\'s hops across its own domains are the same organisation', 
   assert.ok(codes(v).includes('SAME_ORG_HANDOFF'));
   assert.notEqual(v.class, 'open_relay_suspect');
 });
+
+test('forgery signs from the hop walk below the boundary add proxy/bot support', () => {
+  const parsed = smtpRecord({ ip: IP, helo: 'DESKTOP-1' });
+  const base = classify({ parsed, dns: dns(), policy });
+  parsed.walk.reasons = [{ code: 'FORGED_OWN_HEADER', hop: 1 }, { code: 'DATE_INVALID', hop: 2 }, { code: 'DATE_INVALID', hop: 3 }, { code: 'BY_FROM_MISMATCH', hop: 1 }];
+  const v = classify({ parsed, dns: dns(), policy });
+  assert.deepEqual(codes(v).filter((c) => c.startsWith('CHAIN_')), ['CHAIN_FORGED_OWN_HEADER', 'CHAIN_DATE_ANOMALY']);
+  assert.ok(v.confidence > base.confidence);
+});
