@@ -4,7 +4,7 @@ import { isVersionConflict, type BulkOp, type EsStore } from '@spamtrap/es';
 import { buildEvidenceDoc, buildNominationDoc, evidenceTime, indexNames, type NominationView } from '@spamtrap/es-schema';
 import type { BatchHandler, IncomingRecord, RecordOutcome } from '@spamtrap/kafka';
 import type { Logger } from '@spamtrap/logging';
-import { describeFailure, writeAll, type BulkLimits } from './bulk.js';
+import { describeFailure, refreshIndices, writeAll, type BulkLimits } from './bulk.js';
 import { JOB_EVIDENCE_IDS, JOB_REASONS, probeJobIdFor, probeKindOf, type ProbeEnqueuer, type ProbeJobData } from './probe-jobs.js';
 import type { ComputeViews } from './views.js';
 
@@ -28,7 +28,7 @@ export interface VerdictHandlerSettings {
 }
 
 export interface VerdictHandlerDeps {
-  store: Pick<EsStore, 'bulkWrite'>;
+  store: Pick<EsStore, 'bulkWrite' | 'refresh'>;
   computeViews: ComputeViews;
   queue: ProbeEnqueuer | null;
   log: Logger;
@@ -80,6 +80,8 @@ export function createVerdictHandler(settings: VerdictHandlerSettings, deps: Ver
 
     // 2. Index evidence. Transient trouble throws (nothing committed, batch retried; writes are idempotent by _id).
     const results = await writeAll(deps.store, ops, settings.bulk);
+    // Nominations are computed from what search sees next: make this batch's evidence visible first.
+    if (results.some((r) => r.ok)) await refreshIndices(deps.store, ops);
     results.forEach((r, i) => {
       const item = items[opItem[i]!]!;
       if (r.ok) return;

@@ -22,7 +22,7 @@ const id = (n: number): string => `019a0000-0000-7000-8000-${String(n).padStart(
 let offset = 0;
 const rec = (value: Buffer): IncomingRecord => ({ topic: 'v', partition: 0, offset: String(offset++), key: null, value, headers: {}, timestamp: '0' });
 
-function handler(s: Pick<EsStore, 'bulkWrite'> = store): ReturnType<typeof createVerdictHandler> {
+function handler(s: Pick<EsStore, 'bulkWrite' | 'refresh'> = store): ReturnType<typeof createVerdictHandler> {
   return createVerdictHandler(
     { prefix: PREFIX, redactionSecret: '', trapDomains: [], storeRaw: true, bulk: { maxDocs: 50, maxBytes: 1 << 20, maxWaitMs: 0 }, probeEnabled: true, probeCooldownMs: 86_400_000, probeMaxEvidenceAgeMs: 30 * 86_400_000 },
     { store: s, computeViews: aggregationViews(store, names.evidencePattern), queue, log: silentLogger(), now: () => NOW },
@@ -59,7 +59,8 @@ test('templates install idempotently and are strict', async () => {
 });
 
 test('a rejected document goes to the DLQ with Elasticsearch\'s reason; the rest of the batch is indexed', async () => {
-  const tamper: Pick<EsStore, 'bulkWrite'> = {
+  const tamper: Pick<EsStore, 'bulkWrite' | 'refresh'> = {
+    refresh: (index) => store.refresh(index),
     bulkWrite: (ops, o) => store.bulkWrite(ops.map((op) => (op.op === 'index' && op.id === id(1) ? { ...op, doc: { ...op.doc, spammer_field: 'x' } } : op)), o),
   };
   const out = await handler(tamper)([
