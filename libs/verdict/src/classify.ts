@@ -5,13 +5,15 @@ import { backscatterReasons, chainReasons, dnsReasons, headerReasons, sessionRea
 import { heloReasons } from './helo.js';
 import { compilePolicy, type CompiledPolicy, type PolicyConfig } from './policy.js';
 import { assessName, nameReasons } from './rdns.js';
-import { checkAllowlist, decideNomination } from './safety.js';
+import { checkAllowlist, decideNomination, type DnsAllowlistHit } from './safety.js';
 import { REQUIRED_FOR, weightOf, type ScoredClass } from './weights.js';
 
 export interface ClassifyInput {
   parsed: ParsedRecord;
   dns: DnsFacts | null;
   policy: PolicyConfig | CompiledPolicy;
+  /** DNS allow-lists that list the peer (queried by the enricher; failures are in `dns.errors['allowlist:<zone>']`). */
+  dnsAllowlistHits?: readonly DnsAllowlistHit[];
 }
 
 export interface Classification {
@@ -91,7 +93,7 @@ export function classify(input: ClassifyInput): Classification {
   reasons.push(...chainReasons(parsed));
   const backscatter = backscatterReasons(parsed);
   reasons.push(...backscatter);
-  const allowlist = checkAllowlist(ip, dns, policy);
+  const allowlist = checkAllowlist(ip, dns, policy, input.dnsAllowlistHits ?? []);
   reasons.push(...allowlist.reasons);
 
   let cls: VerdictClass;

@@ -16,6 +16,11 @@ export interface PolicyConfig {
   trapDomains: readonly string[];
   /** Our MX / receiving host names: a HELO naming them is forged. */
   ourHosts: readonly string[];
+  /**
+   * DNS allow-lists (DNSWL-style zones: `list.dnswl.org`) the enricher queries for the peer. Listed
+   * -> allow-listed; a failed query, an error answer, or DNS off -> fail closed.
+   */
+  allowDnsZones?: readonly string[];
   /** Big mail providers whose names spamware likes to HELO with; defaults to BIG_PROVIDER_DOMAINS. */
   bigProviderDomains?: readonly string[];
 }
@@ -34,6 +39,7 @@ export interface CompiledPolicy {
   /** Returns the matching provider pattern or null. */
   readonly providerPattern: (name: string) => string | null;
   readonly hasProviderPatterns: boolean;
+  readonly allowDnsZones: readonly string[];
   readonly trapDomains: readonly string[];
   readonly ourHosts: ReadonlySet<string>;
   readonly bigProviders: ReadonlySet<string>;
@@ -51,6 +57,7 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     allow: new CidrSet(config.allowCidrs),
     providerPattern: compileHostPatterns(config.allowProviderPatterns),
     hasProviderPatterns: config.allowProviderPatterns.length > 0,
+    allowDnsZones: (config.allowDnsZones ?? []).map(normName),
     trapDomains: config.trapDomains.map(normName),
     ourHosts: new Set(config.ourHosts.map(normName)),
     bigProviders: new Set((config.bigProviderDomains ?? BIG_PROVIDER_DOMAINS).map(normName)),

@@ -13,6 +13,12 @@ export function probeFor(cls: VerdictClass): ProbeKind | null {
   return null;
 }
 
+/** A DNS allow-list that lists the peer: the zone and its answer (e.g. `127.0.15.2`). */
+export interface DnsAllowlistHit {
+  zone: string;
+  answer: string;
+}
+
 export interface AllowlistResult {
   /** The peer is allow-listed: reason ALLOWLISTED. */
   allowlisted: boolean;
@@ -28,7 +34,7 @@ export interface AllowlistResult {
  * a failed whitelist lookup fell through to "not listed"). Errors under `dns.errors` keys starting
  * with `allowlist` (DNS allow-lists) fail it too.
  */
-export function checkAllowlist(ip: string, dns: DnsFacts | null, policy: CompiledPolicy): AllowlistResult {
+export function checkAllowlist(ip: string, dns: DnsFacts | null, policy: CompiledPolicy, dnsHits: readonly DnsAllowlistHit[] = []): AllowlistResult {
   const cidr = policy.allow.match(ip);
   if (cidr !== null) return { allowlisted: true, failed: false, reasons: [{ code: 'ALLOWLISTED', detail: { by: 'network', entry: cidr } }] };
   const reasons: Reason[] = [];
@@ -36,8 +42,11 @@ export function checkAllowlist(ip: string, dns: DnsFacts | null, policy: Compile
     const pattern = policy.providerPattern(dns.fcrdns);
     if (pattern !== null) return { allowlisted: true, failed: false, reasons: [{ code: 'ALLOWLISTED', detail: { by: 'provider', name: dns.fcrdns, pattern } }] };
   }
+  const hit = dnsHits[0];
+  if (dns !== null && hit !== undefined) return { allowlisted: true, failed: false, reasons: [{ code: 'ALLOWLISTED', detail: { by: 'dns', zone: hit.zone, answer: hit.answer } }] };
   const failures: string[] = [];
   if (dns !== null) for (const k of Object.keys(dns.errors)) if (k.startsWith('allowlist')) failures.push(`${k}: ${dns.errors[k]}`);
+  if (dns === null && policy.allowDnsZones.length > 0) failures.push('dns disabled: DNS allow-lists cannot be queried');
   if (policy.hasProviderPatterns) {
     if (dns === null) failures.push('dns disabled: provider names cannot be confirmed');
     else if (dns.fcrdns === null && (dns.errors['ptr'] !== undefined || dns.errors['forward'] !== undefined)) {

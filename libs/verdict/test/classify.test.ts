@@ -212,3 +212,18 @@ test('forgery signs from the hop walk below the boundary add proxy/bot support',
   assert.deepEqual(codes(v).filter((c) => c.startsWith('CHAIN_')), ['CHAIN_FORGED_OWN_HEADER', 'CHAIN_DATE_ANOMALY']);
   assert.ok(v.confidence > base.confidence);
 });
+
+test('DNS allow-lists: a hit allow-lists; a failed zone or DNS off fails closed', () => {
+  const zoned: PolicyConfig = { ...policy, allowProviderPatterns: [], allowDnsZones: ['list.dnswl.example'] };
+  const parsed = smtpRecord({ ip: IP, helo: 'localhost' });
+  const hit = classify({ parsed, dns: dns(), policy: zoned, dnsAllowlistHits: [{ zone: 'list.dnswl.example', answer: '127.0.15.2' }] });
+  assert.equal(hit.class, 'allowlisted_provider');
+  assert.equal(hit.reasons.find((r) => r.code === 'ALLOWLISTED')?.detail?.['by'], 'dns');
+  const failed = classify({ parsed, dns: dns({ errors: { 'allowlist:list.dnswl.example': 'SERVFAIL' } }), policy: zoned });
+  assert.equal(failed.nomination, null);
+  assert.ok(codes(failed).includes('ALLOWLIST_LOOKUP_FAILED'));
+  const off = classify({ parsed, dns: null, policy: zoned });
+  assert.equal(off.nomination, null);
+  const clean = classify({ parsed, dns: dns(), policy: zoned });
+  assert.ok(clean.nomination !== null);
+});

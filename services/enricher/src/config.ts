@@ -51,6 +51,7 @@ export const enricherSettings = {
   ownNetworks: list({ env: 'ENRICHER_OWN_NETWORKS', doc: 'Our own networks (CIDRs): never nominated', default: [], item: cidrProblem }),
   allowCidrs: list({ env: 'ENRICHER_ALLOW_CIDRS', doc: 'Allow-listed networks (CIDRs): never nominated', default: [], item: cidrProblem }),
   allowProviders: list({ env: 'ENRICHER_ALLOW_PROVIDERS', doc: 'Allow-listed providers by forward-confirmed rDNS (*.google.com, ...); with DNS off or failing, nothing is nominated', default: [], item: patternProblem }),
+  allowDnsZones: list({ env: 'ENRICHER_ALLOW_DNS_ZONES', doc: 'DNS allow-list zones (list.dnswl.org); a failed query, an error answer or DNS off means no nomination', default: [], item: domainProblem }),
   trapDomains: list({ env: 'ENRICHER_TRAP_DOMAINS', doc: 'Our trap domains (a HELO naming them is forged)', default: [], item: domainProblem }),
   ourHosts: list({ env: 'ENRICHER_OUR_HOSTS', doc: 'Our MX / receiving host names (a HELO naming them is forged)', default: [], item: domainProblem }),
   logLevel: oneOf({ env: 'LOG_LEVEL', doc: 'Log level', default: 'info', values: LOG_LEVELS }),

@@ -3,7 +3,7 @@ import { ContractError, decodeParsed, type DnsFacts, type ParsedRecord, type Ver
 import type { BatchHandler, IncomingRecord, RecordOutcome } from '@spamtrap/kafka';
 import { parseIp, specialPurpose } from '@spamtrap/ip';
 import { classify, compilePolicy, type CompiledPolicy, type PolicyConfig } from '@spamtrap/verdict';
-import { lookupDnsFacts, type FactsOptions } from './dns/facts.js';
+import { lookupDns, type DnsFactsResult, type FactsOptions } from './dns/facts.js';
 import type { DnsLookup } from './dns/resolver.js';
 import type { EnricherConfig } from './config.js';
 
@@ -14,22 +14,29 @@ export interface EnrichContext {
   facts: FactsOptions;
 }
 
-export function policyFrom(config: Pick<EnricherConfig, 'ownNetworks' | 'allowCidrs' | 'allowProviders' | 'trapDomains' | 'ourHosts'>): PolicyConfig {
-  return { ownNetworks: config.ownNetworks, allowCidrs: config.allowCidrs, allowProviderPatterns: config.allowProviders, trapDomains: config.trapDomains, ourHosts: config.ourHosts };
+export function policyFrom(config: Pick<EnricherConfig, 'ownNetworks' | 'allowCidrs' | 'allowProviders' | 'allowDnsZones' | 'trapDomains' | 'ourHosts'>): PolicyConfig {
+  return {
+    ownNetworks: config.ownNetworks, allowCidrs: config.allowCidrs, allowProviderPatterns: config.allowProviders, allowDnsZones: config.allowDnsZones,
+    trapDomains: config.trapDomains, ourHosts: config.ourHosts,
+  };
 }
 
 export function contextFrom(config: EnricherConfig, dns: DnsLookup | null): EnrichContext {
-  return { policy: compilePolicy(policyFrom(config)), dns: config.dnsEnabled ? dns : null, facts: { deadlineMs: config.dnsDeadlineMs, maxForwardNames: config.dnsMaxForwardNames } };
+  return {
+    policy: compilePolicy(policyFrom(config)),
+    dns: config.dnsEnabled ? dns : null,
+    facts: { deadlineMs: config.dnsDeadlineMs, maxForwardNames: config.dnsMaxForwardNames, allowZones: config.allowDnsZones },
+  };
 }
 
 /** DNS facts for the relaying hop, or null when DNS is off, there is no hop, or the peer is special-purpose (nothing to learn). */
-async function dnsFor(parsed: ParsedRecord, ctx: EnrichContext): Promise<DnsFacts | null> {
+async function dnsFor(parsed: ParsedRecord, ctx: EnrichContext): Promise<DnsFactsResult | null> {
   const relay = parsed.walk.relay;
   if (ctx.dns === null || relay === null) return null;
   const ip = parseIp(relay.ip);
   if (ip === null || specialPurpose(ip) !== null) return null;
   const helo = parsed.facts.smtp?.helo ?? relay.helo;
-  return lookupDnsFacts(ip, typeof helo === 'string' ? helo : null, ctx.dns, ctx.facts);
+  return lookupDns(ip, typeof helo === 'string' ? helo : null, ctx.dns, { ...ctx.facts, allowZones: ctx.policy.allowDnsZones });
 }
 
 /**
@@ -37,8 +44,9 @@ async function dnsFor(parsed: ParsedRecord, ctx: EnrichContext): Promise<DnsFact
  * verdict byte for byte; `decidedAt` is the record's `parsedAt`, never the clock.
  */
 export async function enrich(parsed: ParsedRecord, ctx: EnrichContext): Promise<VerdictRecord> {
-  const dns = await dnsFor(parsed, ctx);
-  const c = classify({ parsed, dns, policy: ctx.policy });
+  const looked = await dnsFor(parsed, ctx);
+  const dns: DnsFacts | null = looked?.facts ?? null;
+  const c = classify({ parsed, dns, policy: ctx.policy, dnsAllowlistHits: looked?.allowlistHits ?? [] });
   return { v: 1, evidenceId: parsed.evidenceId, class: c.class, confidence: c.confidence, reasons: c.reasons, nomination: c.nomination, dns, parsed, decidedAt: parsed.parsedAt };
 }
 

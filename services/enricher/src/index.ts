@@ -4,6 +4,7 @@ export { loadEnricherConfig, enricherConfigSchema, enricherSettings, type Enrich
 export { enrich, createEnrichHandler, contextFrom, policyFrom, ENRICH_FAILED, type EnrichContext } from './enrich.js';
 export { explainVerdict, type ExplainOptions } from './explain.js';
 export { createDnsClient, mapDnsError, MAX_PTR_NAMES, MAX_ADDRESSES, type DnsLookup, type DnsStats, type DnsClientOptions, type LookupResult } from './dns/resolver.js';
-export { lookupDnsFacts, resolvableName, type FactsOptions } from './dns/facts.js';
+export { lookupDnsFacts, lookupDns, resolvableName, type FactsOptions, type DnsFactsResult } from './dns/facts.js';
+export { lookupAllowlists, zoneQueryName, type AllowlistAnswers } from './dns/allowlist.js';
 export { TtlCache } from './dns/cache.js';
 export { Semaphore } from './dns/semaphore.js';

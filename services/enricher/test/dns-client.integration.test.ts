@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestDnsServer, ptrName4 } from '../../../test/support/dns-server.js';
-import { createDnsClient, lookupDnsFacts, type DnsClientOptions } from '../src/index.js';
+import { createDnsClient, lookupDns, lookupDnsFacts, type DnsClientOptions } from '../src/index.js';
 
 const server = await TestDnsServer.start({
   [ptrName4('81.2.69.160')]: { PTR: ['host.example.test'] },
@@ -83,5 +83,23 @@ test('the per-message deadline cuts a slow lookup short', async () => {
   const f = await lookupDnsFacts('81.2.69.162', null, dns, { deadlineMs: 250, maxForwardNames: 3 });
   assert.ok(Date.now() - t0 < 1000);
   assert.deepEqual(f.errors, { ptr: 'DEADLINE' });
+  dns.close();
+});
+
+test('DNS allow-list zones: listed, not listed, error answer and SERVFAIL', async () => {
+  const dns = client();
+  server.set('160.69.2.81.wl.example.test', { A: ['127.0.10.2'] });
+  server.set('161.69.2.81.wl.example.test', { A: ['127.0.0.255'] });
+  server.set('162.69.2.81.wl.example.test', { rcode: 'SERVFAIL' });
+  const opts = { deadlineMs: 2000, maxForwardNames: 1, allowZones: ['wl.example.test'] };
+  const listed = await lookupDns('81.2.69.160', null, dns, opts);
+  assert.deepEqual(listed.allowlistHits, [{ zone: 'wl.example.test', answer: '127.0.10.2' }]);
+  const errorAnswer = await lookupDns('81.2.69.161', null, dns, opts);
+  assert.deepEqual([errorAnswer.allowlistHits, errorAnswer.facts.errors['allowlist:wl.example.test']], [[], 'ERROR_ANSWER 127.0.0.255']);
+  const servfail = await lookupDns('81.2.69.162', null, dns, opts);
+  assert.equal(servfail.facts.errors['allowlist:wl.example.test'], 'SERVFAIL');
+  const clean = await lookupDns('81.2.69.170', null, dns, opts);
+  assert.deepEqual([clean.allowlistHits, clean.facts.errors], [[], {}]);
+  assert.equal(server.count('170.69.2.81.wl.example.test', 'A'), 1);
   dns.close();
 });

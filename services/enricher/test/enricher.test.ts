@@ -120,3 +120,25 @@ test('config: one line per mistake', () => {
   );
   assert.throws(() => loadEnricherConfig({ ENRICHER_INPUT_TOPIC: 'x', ENRICHER_OUTPUT_TOPIC: 'x' }), /must differ/);
 });
+
+test('DNS allow-list zone: listed peers are allow-listed, failing zones block the nomination', async () => {
+  const k = await kafka();
+  const zoneDns = fakeDns({
+    'A 160.69.2.81.wl.example': ['127.0.10.2'],
+    'A 161.69.2.81.wl.example': { error: 'TIMEOUT' },
+  });
+  const recs = [parsedRecord({ ip: '81.2.69.160', helo: 'localhost' }), parsedRecord({ ip: '81.2.69.161', helo: 'localhost' }), parsedRecord({ ip: '81.2.69.162', helo: 'localhost' })];
+  await k.publisher.publish(recs.map((r) => ({ topic: 'in', key: r.evidenceId, value: JSON.stringify(r) })));
+  const e = await startEnricher(config({ allowDnsZones: ['wl.example'] }), { kafka: k, dns: zoneDns });
+  try {
+    await waitFor(() => k.records('out').length === 3);
+  } finally {
+    await e.stop();
+  }
+  const v = new Map(k.records('out').map((r) => [r.key!.toString(), decodeVerdict(r.value)]));
+  assert.equal(v.get(recs[0]!.evidenceId)!.class, 'allowlisted_provider');
+  assert.equal(v.get(recs[1]!.evidenceId)!.nomination, null);
+  assert.ok(v.get(recs[1]!.evidenceId)!.reasons.some((r) => r.code === 'ALLOWLIST_LOOKUP_FAILED'));
+  assert.equal(v.get(recs[1]!.evidenceId)!.dns?.errors['allowlist:wl.example'], 'TIMEOUT');
+  assert.ok(v.get(recs[2]!.evidenceId)!.nomination !== null);
+});

@@ -1,6 +1,8 @@
 // DnsFacts for one relaying hop: PTR, forward confirmation of the PTR names, the HELO name's addresses, all under one deadline.
 import type { DnsFacts } from '@spamtrap/contracts';
 import { parseIp } from '@spamtrap/ip';
+import type { DnsAllowlistHit } from '@spamtrap/verdict';
+import { lookupAllowlists } from './allowlist.js';
 import type { DnsLookup, LookupResult } from './resolver.js';
 
 export interface FactsOptions {
@@ -8,6 +10,14 @@ export interface FactsOptions {
   deadlineMs: number;
   /** PTR names whose A/AAAA are looked up for forward confirmation. */
   maxForwardNames: number;
+  /** DNS allow-list zones to query for the peer (empty: none). */
+  allowZones?: readonly string[];
+}
+
+/** DnsFacts plus the DNS allow-lists that list the peer. */
+export interface DnsFactsResult {
+  facts: DnsFacts;
+  allowlistHits: DnsAllowlistHit[];
 }
 
 /** Longest name we look up (RFC 1035: 253 characters in text form). */
@@ -32,6 +42,11 @@ function withDeadline(p: Promise<LookupResult>, deadline: Promise<LookupResult>)
  * or `helo`. Results are sorted so replays with the same answers give identical facts.
  */
 export async function lookupDnsFacts(ipText: string, helo: string | null, dns: DnsLookup, opts: FactsOptions): Promise<DnsFacts> {
+  return (await lookupDns(ipText, helo, dns, opts)).facts;
+}
+
+/** As lookupDnsFacts, plus the DNS allow-list queries (failures land in `errors['allowlist:<zone>']`). */
+export async function lookupDns(ipText: string, helo: string | null, dns: DnsLookup, opts: FactsOptions): Promise<DnsFactsResult> {
   const ip = parseIp(ipText) ?? ipText;
   const family: 4 | 6 = ip.includes(':') ? 6 : 4;
   let timer: NodeJS.Timeout | undefined;
@@ -69,11 +84,13 @@ export async function lookupDnsFacts(ipText: string, helo: string | null, dns: D
       }
       return [...a.value, ...aaaa.value].sort();
     })();
-    const [{ ptr, fcrdns }, heloAddresses] = await Promise.all([ptrPart, heloPart]);
+    const allowPart = lookupAllowlists(ip, opts.allowZones ?? [], dns, deadline);
+    const [{ ptr, fcrdns }, heloAddresses, allow] = await Promise.all([ptrPart, heloPart, allowPart]);
+    Object.assign(errors, allow.errors);
     // Sort the error keys so the JSON is byte-identical across replays.
     const sortedErrors: Record<string, string> = {};
     for (const k of Object.keys(errors).sort()) sortedErrors[k] = errors[k]!;
-    return { ptr, fcrdns, heloAddresses, errors: sortedErrors };
+    return { facts: { ptr, fcrdns, heloAddresses, errors: sortedErrors }, allowlistHits: allow.hits };
   } finally {
     clearTimeout(timer);
   }
