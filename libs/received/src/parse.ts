@@ -18,7 +18,12 @@ const TLS_PROTOCOLS = new Set(['ESMTPS', 'ESMTPSA', 'SMTPS', 'LMTPS', 'LMTPSA', 
 /** `with` tokens of a mailbox fetch: the hop is a re-injection, not a network relay (SpamAssassin's restart point). */
 const FETCH_PROTOCOLS = new Set(['POP', 'POP3', 'POP3S', 'IMAP', 'IMAP4', 'IMAPS', 'ODMR', 'ETRN']);
 /** `with` tokens of local delivery / batch SMTP: never a network hop. */
-const LOCAL_PROTOCOLS = new Set(['LOCAL', 'LOCAL-ESMTP', 'LOCAL-SMTP', 'LOCAL-BSMTP', 'BSMTP', 'UUCP', 'LOCAL-LMTP', 'PIPE', 'QMQP']);
+const LOCAL_PROTOCOLS = new Set(['LOCAL-ESMTP', 'LOCAL-SMTP', 'LOCAL-BSMTP', 'BSMTP', 'UUCP', 'LOCAL-LMTP']);
+/**
+ * `with local` / `with pipe` are local only when no address is recorded; spam often forges
+ * "from [ip] by big.isp with local", and that address claim is kept (as SpamAssassin does).
+ */
+const LOCAL_UNLESS_IP = new Set(['LOCAL', 'PIPE']);
 
 const AUTH_COMMENT = /^(?:authenticated\b|auth: |account \S|\S+ authenticated user\b|authenticated sender:|via http\b|with login\b)|\bauthenticated (?:sender|user|as|bits=)/i;
 const TLS_COMMENT = /\b(?:using TLS|version=TLS|version=SSL|TLSv?1[._]?\d|cipher=|Google Transport Security|TLS1_\d|SSLv3)\b|^TLS\b/i;
@@ -32,7 +37,9 @@ function cleanRdns(s: string | null | undefined): string | null {
   if (!s) return null;
   let r = s.trim();
   if (r.endsWith('.')) r = r.slice(0, -1);
-  if (r === '' || r.toLowerCase() === 'unknown' || r.startsWith('[') || r.startsWith('?')) return null;
+  const low = r.toLowerCase();
+  // "softdnserr" is Courier's marker for a failed lookup, not a name.
+  if (r === '' || low === 'unknown' || low === 'softdnserr' || r.startsWith('[') || r.startsWith('?')) return null;
   return clean(r);
 }
 
@@ -103,6 +110,8 @@ interface TcpInfo {
   helo: string | null;
   style: 'bracket-first' | 'name-bracket' | 'bare';
   forged: boolean;
+  /** CommuniGate's "[ip] verified": the from name was checked against DNS. */
+  verified?: boolean;
 }
 
 /** Reads one comment as TCP-info; null when it carries no IP. */
@@ -121,7 +130,7 @@ function readTcpInfo(comment: string): TcpInfo | null {
     ipText = ip;
     const helo = /\bhelo=(\S+)/i.exec(rest);
     const ident = /\bident=(\S+)/i.exec(rest);
-    return { ip: ipText, rdns: null, ident: ident ? clean(ident[1] as string) : null, helo: helo ? clean(helo[1] as string) : null, style: 'bracket-first', forged: false };
+    return { ip: ipText, rdns: null, ident: ident ? clean(ident[1] as string) : null, helo: helo ? clean(helo[1] as string) : null, style: 'bracket-first', forged: false, verified: /^\s*verified\b/i.test(rest) };
   }
   // Postfix / sendmail / Gmail / Haraka: "[IDENT:][user@]rdns [ip] (may be forged)", also "rdns[ip]".
   const lb = s.lastIndexOf('[');
@@ -174,7 +183,7 @@ function fingerprint(byComments: string[], withText: string, courierAuth: boolea
   if (/\bExim\b/i.test(withText)) return 'exim';
   // Exchange Online writes "by HOST (ip)" and uses its datacentre names even for the HTTPS mailbox hop.
   if (byHost && /\.(?:outlook|office365)\.com$/i.test(byHost)) return 'exchange';
-  if (anyMatch(/^[0-9a-fA-F]*[.:][0-9a-fA-F.:%]+$/, byComments)) return 'exchange';
+  if (anyMatch(/^Scalix\b/i, byComments)) return 'scalix';
   if (byHost && /(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
   if (courierAuth) return 'courier';
   return null;
@@ -199,8 +208,11 @@ function normaliseText(value: string): { text: string; cut: boolean } {
     prev = c;
   }
   if (clean) return { text: v, cut };
+  // Non-printing control characters (NUL included) are dropped, as rspamd does, so "1\085.243.30.90" stays
+  // one address; line breaks, tabs and no-break spaces are whitespace.
   // eslint-disable-next-line no-control-regex
-  return { text: v.replace(/[\x00-\x20\x7f\u00a0]+/g, ' ').trim(), cut };
+  const text = v.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g, '').replace(/[\t\n\r \u00a0]+/g, ' ').trim();
+  return { text, cut };
 }
 
 /** One pass over the whole header for the rare markers that need the full text (instead of five regex scans). */
@@ -276,16 +288,18 @@ function parseInner(value: string): ReceivedHop {
   const allText = text;
   const marks = scanMarkers(text);
 
-  hop.by = byHostRaw ? clean(byHostRaw.replace(/\.$/, '')) : null;
+  // A `by` that is not a host name or literal (spamware writes "by user@domain") is not recorded.
+  hop.by = byHostRaw && !byHostRaw.includes('@') ? clean(byHostRaw.replace(/[.,;]+$/, '')) : null;
   if (hop.by && (hop.by.startsWith('[') || /^[0-9a-fA-F:.]+$/.test(hop.by))) hop.byIp = normaliseIp(hop.by);
   for (const c of byComments) {
     if (hop.byIp) break;
     const ip = normaliseIp(c.split(' ')[0] ?? '');
-    if (ip && (/^[[0-9a-fA-F:]/.test(c))) hop.byIp = ip;
+    const word = (c.split(' ')[0] ?? '').replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    if (ip && (word.includes(':') || ip === word)) hop.byIp = ip;
   }
   hop.with = proto ? clean(proto) : null;
   const idWord = words(cl.id)[0] ?? (tk.tail ? /\bid ([\w.+-]+)/i.exec(tk.tail)?.[1] : undefined) ?? null;
-  hop.id = idWord ? clean(idWord.replace(/;$/, '')) : null;
+  hop.id = idWord ? clean(stripAngle(idWord.replace(/[;,]$/, ''))) : null;
   const forWord = words(cl.for)[0] ?? null;
   hop.for = forWord ? clean(stripAngle(forWord)) : null;
   hop.mta = fingerprint([...byComments, ...comments(cl.with), ...comments(cl.id)], withText, marks.courierAuth, hop.by);
@@ -315,17 +329,19 @@ function parseInner(value: string): ReceivedHop {
   if (anyIn(LOCAL_PROTOCOLS, protoSet)) return ignored(hop, `local delivery (with ${withWords[0] ?? ''})`);
   if (marks.qmailScanner) return ignored(hop, 'qmail-scanner');
   if (anyMatch(/unix socket|^local\b/i, fromComments)) return ignored(hop, 'local socket');
-  if (marks.withLocal) return ignored(hop, 'local delivery');
 
   // TCP-info: the IP-bearing comments of the from clause.
   let helo: string | null = null;
   let heloComment = false;
   const infos: TcpInfo[] = [];
-  for (const c of fromComments) {
-    const hm = /^(?:HELO|EHLO|LHLO)\s+(\S*)/i.exec(c) ?? /^account \S+ (?:HELO|EHLO)\s+(\S*)/i.exec(c);
+  let lastWasHelo = false;
+  for (let ci = 0; ci < fromComments.length; ci++) {
+    const c = fromComments[ci] as string;
+    const hm = /^(?:HELO|EHLO|LHLO)(?:\s+(\S*))?$/i.exec(c) ?? /^account \S+ (?:HELO|EHLO)\s+(\S*)/i.exec(c);
     if (hm) {
-      helo = clean(hm[1] as string);
+      helo = hm[1] ? clean(hm[1]) : null;
       heloComment = true;
+      lastWasHelo = true;
       continue;
     }
     if (/^helo=|^port=/i.test(c)) {
@@ -336,7 +352,14 @@ function parseInner(value: string): ReceivedHop {
       continue;
     }
     const info = readTcpInfo(c);
+    // A bare "(ip)" is TCP-info only as the first comment or right after qmail's "(HELO x)"; after an
+    // unknown comment (spamware's "(HELLO x) (ip)") it is not, and the from literal is used instead.
+    if (info && info.style === 'bare' && ci > 0 && !(heloComment && lastWasHelo)) {
+      lastWasHelo = false;
+      continue;
+    }
     if (info) infos.push(info);
+    lastWasHelo = false;
   }
   // Exim writes the client's HELO after the IP inside the same comment, so the first wins there; Postfix
   // and sendmail write the HELO before the comment, so a HELO shaped like a comment can only come first: take the last.
@@ -362,11 +385,12 @@ function parseInner(value: string): ReceivedHop {
         hop.fromHelo = info.helo ?? helo ?? hop.fromRdns ?? (first ? clean(first) : null);
         hop.mta = hop.mta ?? 'exim';
       } else {
-        // sendmail without rDNS, SMTPSVC, Domino, Courier: the first word is the HELO; no rDNS recorded.
+        // sendmail without rDNS, SMTPSVC, Domino, Courier: the first word is the HELO; no rDNS recorded
+        // (CommuniGate's "verified" says the name was checked, so it is also the rDNS).
         hop.fromHelo = first ? clean(first) : null;
-        hop.fromRdns = null;
+        hop.fromRdns = info.verified ? cleanRdns(first) : null;
       }
-    } else if (hop.mta === 'exchange' || hop.mta === 'smtpsvc') {
+    } else if (hop.mta === 'exchange' || hop.mta === 'smtpsvc' || hop.mta === 'scalix') {
       hop.fromHelo = first ? clean(first) : null;
       hop.fromRdns = null;
     } else {
@@ -391,14 +415,14 @@ function parseInner(value: string): ReceivedHop {
       }
     }
     // Obtuse smtpd: "from name(ip), claiming to be "helo" via SMTP by ...".
-    const obtuse = !ip && first && marks.claiming ? /^([^\s(]*)\(([0-9a-fA-F.:]{2,45})\),?$/.exec(first) : null;
+    const obtuse = !ip && first ? /^([^\s(]*)\(([0-9a-fA-F.:]{2,45})\),?$/.exec(first) : null;
     if (obtuse) {
       ip = normaliseIp(obtuse[2] as string);
       if (ip) {
         hop.fromIp = ip;
         hop.fromRdns = cleanRdns(obtuse[1]);
-        const claim = /claiming to be "?([^"\s]*)"?/i.exec(allText);
-        hop.fromHelo = claim ? clean(claim[1] as string) : hop.fromRdns;
+        const claim = marks.claiming ? /claiming to be "?([^"\s]*)"?/i.exec(allText) : null;
+        hop.fromHelo = claim ? clean(claim[1] as string) : null;
         hop.mta = hop.mta ?? 'obtuse';
         ip = null;
       }
@@ -409,7 +433,9 @@ function parseInner(value: string): ReceivedHop {
         hop.fromHelo = helo;
         hop.fromRdns = null;
       } else {
-        hop.fromHelo = heloComment ? helo : first ? clean(first) : null;
+        // Old Exim "from rdns (helo) [ip.port]": a bare host-name comment before the literal is the HELO.
+        const nameComment = !heloComment && hop.mta === 'exim' ? fromComments.find((c) => /^[\w.-]+$/.test(c)) : undefined;
+        hop.fromHelo = heloComment ? helo : nameComment ? clean(nameComment) : first ? clean(first) : null;
         hop.fromRdns = heloComment || hop.mta === 'exim' ? cleanRdns(first) : null;
       }
     } else if (!hop.fromIp) {
@@ -420,8 +446,10 @@ function parseInner(value: string): ReceivedHop {
 
   if (hop.fromIp) {
     hop.kind = 'relay';
+    if (anyIn(LOCAL_UNLESS_IP, protoSet) || marks.withLocal) flags.push('local-protocol-with-address');
     return hop;
   }
+  if (anyIn(LOCAL_UNLESS_IP, protoSet) || marks.withLocal) return ignored(hop, `local delivery (with ${withWords[0] ?? 'local'})`);
   if (first && /^localhost$/i.test(first)) return ignored(hop, 'local hop without address');
   hop.kind = 'unparsed';
   hop.note = cl.by ? 'no sending IP in the from clause' : 'no by clause and no sending IP';

@@ -7,8 +7,11 @@ describe('hostile Received values', () => {
   it('a HELO shaped like TCP-info does not supply the IP', () => {
     const h = parseReceived('from x([6.6.6.6]) (rdns.example [192.0.2.1]) by mx.example.net (Postfix) with ESMTP id A; Tue, 14 Feb 2023 12:59:45 +0000');
     assert.equal(h.fromIp, '192.0.2.1');
-    const q = parseReceived('from unknown (HELO x)(6.6.6.6) (192.0.2.2) by mx.example.net with SMTP; 14 Feb 2023 12:59:45 -0000');
+    // qmail turns unsafe HELO characters into "?", so its "(HELO x) (ip)" cannot be faked from the HELO;
+    // spamware's look-alike "(HELLO x) (ip)" after a from literal is not TCP-info: the literal wins.
+    const q = parseReceived('from [192.0.2.2] (HELLO 203.0.113.8) (203.0.113.8) by user@example.com with gg login; Tue, 03 Jul 2018 09:01:47 -0300');
     assert.equal(q.fromIp, '192.0.2.2');
+    assert.equal(q.by, null, 'a by that is an e-mail address is not a host');
   });
   it('an unbalanced "(" in the HELO cannot swallow the header', () => {
     const h = parseReceived('from (authenticated (unknown [192.0.2.3]) by mx.example.net (Postfix) with ESMTP id A; Tue, 14 Feb 2023 12:59:45 +0000');
@@ -29,9 +32,10 @@ describe('hostile Received values', () => {
     assert.ok(h.flags?.includes('value-truncated'));
     assert.ok((h.by ?? '').length <= 255);
   });
-  it('NUL bytes and control characters are treated as spaces', () => {
-    const h = parseReceived('from a.example\0(a.example [192.0.2.6])\x01by mx.example.net\x7f(Postfix) with ESMTP id A; Tue, 14 Feb 2023 12:59:45 +0000');
+  it('NUL bytes and control characters are dropped (rspamd behaviour); line breaks and tabs are spaces', () => {
+    const h = parseReceived('from a.exa\0mple (a.example [192.0\0.2.6])\r\n\tby mx.exa\x01mple.net\x7f (Postfix) with ESMTP id A; Tue, 14 Feb 2023 12:59:45 +0000');
     assert.equal(h.fromIp, '192.0.2.6');
+    assert.equal(h.fromHelo, 'a.example');
     assert.equal(h.by, 'mx.example.net');
   });
   it('empty brackets and junk literals give no IP', () => {
