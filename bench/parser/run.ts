@@ -1,5 +1,5 @@
 // Benchmark: our parseRecord (no Kafka) vs mailparser simpleParser alone, same messages, same run, interleaved reps.
-// Run: taskset -c 1 npx tsx bench/parser/run.ts [--reps 5] [--window-ms 1500] [--count 200]
+// Run: taskset -c 1 npx tsx bench/parser/run.ts [--reps 5] [--window-ms 1500] [--count 200] [--with-reference]
 import { simpleParser } from 'mailparser';
 import { RAW_HEADERS } from '@spamtrap/contracts';
 import type { IncomingRecord } from '@spamtrap/kafka';
@@ -14,6 +14,8 @@ const REPS = arg('reps', 5);
 const WINDOW_MS = arg('window-ms', 1500);
 const WARMUP_MS = arg('warmup-ms', 1000);
 const COUNT = arg('count', 200);
+/** Also time parseRecord with the simpleParser engine (a third variant perturbs the other two a little). */
+const WITH_REFERENCE = process.argv.includes('--with-reference');
 
 type Variant = { name: string; one(i: number): Promise<unknown> };
 
@@ -60,6 +62,7 @@ async function bench(size: SizeClass): Promise<string[]> {
   const recs = records(msgs);
   const config = parserConfigSchema.load({ PARSER_TRUSTED: '*.trap.example', PARSER_SINK_TRUST: 'sinkA=192.0.2.0/24' });
   const handler = createParseHandler(parseContextFrom(config));
+  const refHandler = createParseHandler({ ...parseContextFrom(config), mailEngine: 'mailparser' });
   const variants: Variant[] = [
     { name: 'simpleParser (defaults)', one: (i) => simpleParser(msgs[i % msgs.length]!) },
     {
@@ -70,6 +73,15 @@ async function bench(size: SizeClass): Promise<string[]> {
       },
     },
   ];
+  if (WITH_REFERENCE) variants.push(
+    {
+      name: 'parseRecord, engine=mailparser (reference)',
+      one: async (i) => {
+        const [out] = await refHandler([recs[i % recs.length]!]);
+        if (out?.kind !== 'ok') throw new Error(`bench message ${i % recs.length} was not parsed: ${JSON.stringify(out)}`);
+      },
+    },
+  );
   // Sanity: every message parses through both before timing.
   for (let i = 0; i < msgs.length; i++) for (const v of variants) await v.one(i);
   for (const v of variants) await runWindow(v, WARMUP_MS);
@@ -77,8 +89,9 @@ async function bench(size: SizeClass): Promise<string[]> {
   const rate: Record<string, number[]> = {};
   const cpuRate: Record<string, number[]> = {};
   const ratios: number[] = [];
+  const refRatios: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
-    const order = rep % 2 === 0 ? variants : [...variants].reverse();
+    const order = rep % 2 === 0 ? variants : [...variants].reverse(); // alternate so drift hits every variant alike
     const got: Record<string, Window> = {};
     for (const v of order) got[v.name] = await runWindow(v, WINDOW_MS);
     for (const v of variants) {
@@ -89,6 +102,8 @@ async function bench(size: SizeClass): Promise<string[]> {
     const a = got[variants[0]!.name]!;
     const b = got[variants[1]!.name]!;
     ratios.push(b.msgs / b.cpuMs / (a.msgs / a.cpuMs));
+    const c = variants[2] === undefined ? undefined : got[variants[2].name];
+    if (c !== undefined) refRatios.push(c.msgs / c.cpuMs / (a.msgs / a.cpuMs));
   }
   const avg = msgs.reduce((s, m) => s + m.length, 0) / msgs.length;
   const rows = variants.map((v) => {
@@ -97,6 +112,7 @@ async function bench(size: SizeClass): Promise<string[]> {
     return `| ${size} (avg ${Math.round(avg)} B) | ${v.name} | ${Math.round(r)} | ${Math.round(c)} | ${(1e6 / c).toFixed(0)} | ${Math.round(Math.min(...cpuRate[v.name]!))}–${Math.round(Math.max(...cpuRate[v.name]!))} |`;
   });
   rows.push(`| ${size} | **ratio ours / simpleParser (per CPU-second)** | | **${median(ratios).toFixed(2)}x** | | ${ratios.map((r) => r.toFixed(2)).join(' / ')} |`);
+  if (refRatios.length > 0) rows.push(`| ${size} | ratio engine=mailparser / simpleParser | | ${median(refRatios).toFixed(2)}x | | ${refRatios.map((r) => r.toFixed(2)).join(' / ')} |`);
   return rows;
 }
 

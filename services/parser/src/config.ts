@@ -64,6 +64,12 @@ export const parserSettings = {
   maxUrlChars: int({ env: 'PARSER_MAX_URL_CHARS', doc: 'Longest URL kept (longer ones are cut)', default: MAX_URL_CHARS, min: 64, max: 65_536 }),
   maxAttachments: int({ env: 'PARSER_MAX_ATTACHMENTS', doc: 'Attachments listed and hashed per message', default: MAX_ATTACHMENTS, min: 0, max: 1000 }),
   maxAddresses: int({ env: 'PARSER_MAX_ADDRESSES', doc: 'Addresses kept per address field (From, Reply-To, To)', default: MAX_ADDRESSES, min: 1, max: 10_000 }),
+  mailEngine: oneOf({
+    env: 'PARSER_MAIL_ENGINE',
+    doc: 'MIME engine: split (mailparser\'s splitter and decoders driven directly, ~1.5-2x faster) or mailparser (simpleParser itself; same facts)',
+    default: 'split',
+    values: ['split', 'mailparser'] as const,
+  }),
   logLevel: oneOf({ env: 'LOG_LEVEL', doc: 'Log level', default: 'info', values: LOG_LEVELS }),
 };
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { ContractError, RAW_HEADERS, decodeRawFacts, type ParsedRecord, type RawFacts, type Reason } from '@spamtrap/contracts';
 import type { BatchHandler, IncomingRecord, RecordOutcome } from '@spamtrap/kafka';
-import { extractMailFacts, type MailFactsLimits } from '@spamtrap/mail-facts';
+import { extractMailFacts, type MailEngine, type MailFactsLimits } from '@spamtrap/mail-facts';
 import type { TrustResolver } from './trust.js';
 import { walkMessage } from './walk.js';
 
@@ -30,6 +30,8 @@ export interface ParseContext {
   /** Largest parsed record value written, in bytes (the topic's max.message.bytes minus headroom). */
   maxParsedRecordBytes: number;
   mailLimits?: Partial<MailFactsLimits>;
+  /** MIME engine (default split; mailparser = simpleParser itself, the reference). */
+  mailEngine?: MailEngine;
 }
 
 const SHA256_HEX_RE = /^[0-9a-f]{64}$/i;
@@ -65,7 +67,7 @@ export async function parseRecord(record: IncomingRecord, ctx: ParseContext): Pr
       return { kind: 'dlq', reason: PARSER_DLQ_REASONS.trust, error: errorText(err), evidenceId };
     }
     const walk = walkMessage(raw, facts, trusted);
-    const mail = await extractMailFacts(raw, ctx.mailLimits === undefined ? {} : { limits: ctx.mailLimits });
+    const mail = await extractMailFacts(raw, { ...(ctx.mailLimits === undefined ? {} : { limits: ctx.mailLimits }), engine: ctx.mailEngine ?? 'split' });
 
     const parsed: ParsedRecord = {
       v: 1,
@@ -74,10 +76,10 @@ export async function parseRecord(record: IncomingRecord, ctx: ParseContext): Pr
       walk,
       mail: mail.facts,
       issues: mail.issues,
-      rawBase64: raw.toString('base64'),
+      rawBase64: '', // filled in by encodeWithRaw, without building the string twice
       parsedAt: parsedAt(facts, record),
     };
-    const value = encodeWithinLimit(parsed, raw.length, ctx.maxParsedRecordBytes);
+    const value = encodeWithinLimit(parsed, raw, ctx.maxParsedRecordBytes);
     if (value === null) {
       return { kind: 'dlq', reason: PARSER_DLQ_REASONS.tooLarge, error: `parsed record over ${ctx.maxParsedRecordBytes} bytes even without the raw copy`, evidenceId };
     }
@@ -126,11 +128,33 @@ function parsedAt(facts: RawFacts, record: IncomingRecord): string {
   return new Date(Number.isFinite(ms) ? ms : 0).toISOString();
 }
 
+/** The top-level `rawBase64` member as JSON.stringify writes it for an empty string. */
+const RAW_MEMBER = '"rawBase64":""';
+
+/**
+ * JSON of `parsed` with `raw` as rawBase64, written straight into one buffer: base64 never needs JSON
+ * escaping, so the result is byte-identical to JSON.stringify of the full record without scanning and
+ * copying the (largest) member several times.
+ */
+function encodeWithRaw(parsed: ParsedRecord, raw: Buffer): Buffer {
+  const json = JSON.stringify({ ...parsed, rawBase64: '' });
+  // The last occurrence is the top-level member: only parsedAt (an ISO date) follows it, and any
+  // nested "rawBase64" key (inside facts) comes earlier.
+  const at = json.lastIndexOf(RAW_MEMBER) + RAW_MEMBER.length - 1;
+  const b64Len = Math.ceil(raw.length / 3) * 4;
+  const headLen = Buffer.byteLength(json.slice(0, at), 'utf8');
+  const out = Buffer.allocUnsafe(Buffer.byteLength(json, 'utf8') + b64Len);
+  out.write(json.slice(0, at), 0, 'utf8');
+  out.write(raw.toString('base64'), headLen, 'latin1');
+  out.write(json.slice(at), headLen + b64Len, 'utf8');
+  return out;
+}
+
 /** JSON of the record; drops rawBase64 (with an issue) when it would not fit; null if it still does not. */
-function encodeWithinLimit(parsed: ParsedRecord, rawBytes: number, maxBytes: number): Buffer | null {
-  const first = Buffer.from(JSON.stringify(parsed), 'utf8');
+function encodeWithinLimit(parsed: ParsedRecord, raw: Buffer, maxBytes: number): Buffer | null {
+  const first = encodeWithRaw(parsed, raw);
   if (first.length <= maxBytes) return first;
-  const issue: Reason = { code: RAW_TOO_LARGE_FOR_TOPIC, detail: { rawBytes, recordBytes: first.length, maxBytes } };
+  const issue: Reason = { code: RAW_TOO_LARGE_FOR_TOPIC, detail: { rawBytes: raw.length, recordBytes: first.length, maxBytes } };
   const slim: ParsedRecord = { ...parsed, rawBase64: '', issues: [...parsed.issues, issue] };
   const second = Buffer.from(JSON.stringify(slim), 'utf8');
   return second.length <= maxBytes ? second : null;

@@ -21,6 +21,7 @@ export function parseContextFrom(config: ParserConfig): ParseContext {
     parsedTopic: config.outputTopic,
     trust: createTrustResolver(config.trusted, config.sinkTrust),
     maxParsedRecordBytes: config.maxParsedRecordBytes,
+    mailEngine: config.mailEngine,
     mailLimits: {
       maxUrls: config.maxUrls,
       maxUrlChars: config.maxUrlChars,

@@ -59,6 +59,17 @@ test('import record: no session, the walk uses the trust list from the record', 
   assert.equal(p.parsedAt, '2022-11-02T00:00:00.000Z');
 });
 
+test('the encoded record is exactly JSON.stringify of the record (rawBase64 spliced in), even with a nested rawBase64 key', async () => {
+  for (const raw of [trapMessage('splice'), M.EIGHT_BIT, M.junk(1000), Buffer.alloc(0), Buffer.from('a'), Buffer.from('ab')]) {
+    const facts = smtpFacts(raw) as RawFacts & { rawBase64?: string };
+    facts.rawBase64 = '';
+    const value = okValue(await parseRecord(rawIncoming(raw, facts), ctx()));
+    const p = decodeParsed(value);
+    assert.equal(p.rawBase64, raw.toString('base64'));
+    assert.equal(value.toString('utf8'), JSON.stringify(p));
+  }
+});
+
 test('replaying the same input yields byte-identical output', async () => {
   for (const [raw, facts] of [
     [trapMessage('gamma'), smtpFacts(trapMessage('gamma'))],
