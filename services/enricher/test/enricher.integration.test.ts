@@ -188,3 +188,28 @@ test('two instances in one group share the partitions without loss or duplicatio
   assert.deepEqual(new Set(out.map((r) => r.key!.toString())), new Set(recs.map((r) => r.evidenceId)), 'no loss');
   assert.ok((sa?.queries ?? 0) > 0 && (sb?.queries ?? 0) > 0, `both instances worked: ${JSON.stringify([sa, sb])}`);
 });
+
+test('the main.ts process serves the stage and drains on SIGTERM (exit 0)', { timeout: TEST_TIMEOUT }, async () => {
+  const { spawn } = await import('node:child_process');
+  const t = await topics();
+  const rec = parsedRecord({ ip: '81.2.69.30', helo: 'localhost' });
+  await publishParsed(t, [rec]);
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../src/main.ts', import.meta.url).pathname], {
+    env: {
+      ...process.env, ENRICHER_INPUT_TOPIC: t.parsed, ENRICHER_OUTPUT_TOPIC: t.verdicts, ENRICHER_DLQ_TOPIC: t.dlq, ENRICHER_GROUP_ID: `g-${randomUUID().slice(0, 8)}`,
+      ENRICHER_DNS_SERVERS: dns.address, ENRICHER_DNS_TIMEOUT_MS: '300', ENRICHER_DNS_DEADLINE_MS: '1000', LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const out = await read(t.verdicts, 1, 200);
+    assert.equal(out[0]!.key!.toString(), rec.evidenceId);
+    assert.equal(decodeVerdict(out[0]!.value).class, 'direct_bot');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, stderr);
+});
