@@ -50,12 +50,15 @@ describe('memory kafka fault injection', () => {
       handler: (rs) => Promise.resolve(rs.map(() => ({ kind: 'ok' as const, outputs: [{ topic: 'out', key: 'a', value: 'x' }] }))),
     });
     await c.start();
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(k.committed('g', 'in', 0), null);
-    remove();
-    const until = Date.now() + 10_000;
-    while (k.committed('g', 'in', 0) === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    await c.stop();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(k.committed('g', 'in', 0), null);
+      remove();
+      const until = Date.now() + 10_000;
+      while (k.committed('g', 'in', 0) === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await c.stop();
+    }
     assert.equal(k.committed('g', 'in', 0), 1n);
     assert.equal(k.records('out').length, 1);
   });
