@@ -149,6 +149,12 @@ export function formatIp(ip: IpBytes): string {
  * (`[ip]:port`, legacy Exim `ip.port`), and maps `::ffff:a.b.c.d` to IPv4. Returns null if not an IP.
  */
 export function normaliseIp(raw: string): string | null {
+  // Fast path for the common case, a plain canonical dotted quad: no allocation beyond the check.
+  const quad = parseV4(raw);
+  if (quad) {
+    const canon = `${quad[0]}.${quad[1]}.${quad[2]}.${quad[3]}`;
+    if (canon === raw) return raw;
+  }
   let s = raw.trim();
   if (s.length === 0 || s.length > 80) return null;
   // Brackets possibly followed by a port: "[1.2.3.4]:25", "[IPv6:::1]]" (Exchange stray bracket).

@@ -164,27 +164,28 @@ function readTcpInfo(comment: string): TcpInfo | null {
 }
 
 /** Fingerprints the receiving MTA from the `by` comments and the `with` text. */
+/** One alternation for the MTA names written in `by`/`with` comments; the capture group that matched names the MTA. */
+const MTA_COMMENT = /^(Postfix)\b|\b(Exim)\b|^(\d+\.\d+\.\d+[^ ]*\/[\d.]+|8\.\d+\.\d+)|(CommuniGate)|(Lotus Domino)|(MDaemon)|(Haraka)|(amavisd)|(Cyrus)|(qmail)|(Zimbra)|^(Scalix)\b/i;
+const MTA_NAMES = ['postfix', 'exim', 'sendmail', 'communigate', 'domino', 'mdaemon', 'haraka', 'amavis', 'cyrus', 'qmail', 'zimbra', 'scalix'];
+
+/** Fingerprints the receiving MTA from the `by` comments and the `with` text. */
 function fingerprint(byComments: string[], withText: string, courierAuth: boolean, byHost: string | null): string | null {
-  if (/Microsoft SMTP ?Server|\bmapi\b/i.test(withText)) return 'exchange';
-  if (/Microsoft SMTPSVC/i.test(withText)) return 'smtpsvc';
-  for (const c of byComments) {
-    if (/^Postfix\b/i.test(c)) return 'postfix';
-    if (/\bExim\b/i.test(c)) return 'exim';
-    if (/^\d+\.\d+\.\d+[^ ]*\/[\d.]+/.test(c) || /^8\.\d+\.\d+/.test(c)) return 'sendmail';
-    if (/CommuniGate/i.test(c)) return 'communigate';
-    if (/Lotus Domino/i.test(c)) return 'domino';
-    if (/MDaemon/i.test(c)) return 'mdaemon';
-    if (/Haraka/i.test(c)) return 'haraka';
-    if (/amavisd/i.test(c)) return 'amavis';
-    if (/Cyrus/i.test(c)) return 'cyrus';
-    if (/qmail/i.test(c)) return 'qmail';
-    if (/Zimbra/i.test(c)) return 'zimbra';
+  if (withText.length > 0) {
+    if (/Microsoft SMTP ?Server|\bmapi\b/i.test(withText)) return 'exchange';
+    if (/Microsoft SMTPSVC/i.test(withText)) return 'smtpsvc';
   }
-  if (/\bExim\b/i.test(withText)) return 'exim';
-  // Exchange Online writes "by HOST (ip)" and uses its datacentre names even for the HTTPS mailbox hop.
-  if (byHost && /\.(?:outlook|office365)\.com$/i.test(byHost)) return 'exchange';
-  if (anyMatch(/^Scalix\b/i, byComments)) return 'scalix';
-  if (byHost && /(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
+  for (const c of byComments) {
+    const m = MTA_COMMENT.exec(c);
+    if (m) {
+      for (let g = 1; g < m.length; g++) if (m[g] !== undefined) return MTA_NAMES[g - 1] ?? null;
+    }
+  }
+  if (withText.length > 0 && /\bExim\b/i.test(withText)) return 'exim';
+  if (byHost) {
+    // Exchange Online writes "by HOST (ip)" and uses its datacentre names even for the HTTPS mailbox hop.
+    if (/\.(?:outlook|office365)\.com$/i.test(byHost)) return 'exchange';
+    if (/(?:^|\.)(?:google\.com|gmail\.com)$/i.test(byHost)) return 'gmail';
+  }
   if (courierAuth) return 'courier';
   return null;
 }
@@ -302,7 +303,9 @@ function parseInner(value: string): ReceivedHop {
   hop.id = idWord ? clean(stripAngle(idWord.replace(/[;,]$/, ''))) : null;
   const forWord = words(cl.for)[0] ?? null;
   hop.for = forWord ? clean(stripAngle(forWord)) : null;
-  hop.mta = fingerprint([...byComments, ...comments(cl.with), ...comments(cl.id)], withText, marks.courierAuth, hop.by);
+  const mtaComments = byComments.concat(comments(cl.with));
+  if (cl.id) mtaComments.push(...comments(cl.id));
+  hop.mta = fingerprint(mtaComments, withText, marks.courierAuth, hop.by);
 
   hop.auth = anyIn(AUTH_PROTOCOLS, protoSet) || anyMatch(AUTH_COMMENT, allComments) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
   hop.tls = anyIn(TLS_PROTOCOLS, protoSet) || anyMatch(TLS_COMMENT, allComments) || byWords.includes('tls') || byWords.includes('TLS');

@@ -20,21 +20,6 @@ const LPAREN = 40;
 const RPAREN = 41;
 const SEMI = 59;
 
-/** Finds the last `;` outside parentheses (the date separator); -1 if none. Linear. */
-function lastTopLevelSemicolon(s: string): number {
-  let depth = 0;
-  let last = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === LPAREN) depth++;
-    else if (c === RPAREN) {
-      if (depth > 0) depth--;
-    } else if (c === SEMI && depth === 0) last = i;
-  }
-  // Unbalanced text: fall back to the last `;` anywhere so the date is still found.
-  if (last === -1 && depth > 0) last = s.lastIndexOf(';');
-  return last;
-}
 
 /**
  * Splits `s` (already whitespace-collapsed) into tokens. The word right after `from` runs to the next
@@ -42,7 +27,7 @@ function lastTopLevelSemicolon(s: string): number {
  * An unbalanced `(` is treated as a literal character so it cannot swallow the rest of the header.
  */
 export function tokenise(s: string): Tokenised {
-  const semi = lastTopLevelSemicolon(s);
+  const semi = matchParensAndSemicolon(s);
   const head = semi === -1 ? s : s.slice(0, semi);
   const tail = semi === -1 ? null : s.slice(semi + 1).trim();
   const tokens: Token[] = [];
@@ -50,7 +35,7 @@ export function tokenise(s: string): Tokenised {
   let i = 0;
   const n = head.length;
   let afterFrom = false;
-  const match = matchParens(head);
+  const match = MATCH;
   while (i < n) {
     if (tokens.length >= MAX_TOKENS) {
       truncated = true;
@@ -102,18 +87,35 @@ export function tokenise(s: string): Tokenised {
 const MATCH = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
 const STACK = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
 
-/** For each `(`, the index of its matching `)` (or -1 when unbalanced), computed with one stack pass into MATCH. */
-function matchParens(s: string): Int32Array {
+/**
+ * One stack pass over `s`: fills MATCH (for each `(`, the index of its `)`, or -1 when unbalanced) and returns
+ * the last `;` outside parentheses (the date separator), or -1. With unbalanced text the last `;` anywhere.
+ * A `(` whose partner lies after the returned `;` is unbalanced within the head the tokeniser scans.
+ */
+function matchParensAndSemicolon(s: string): number {
   const n = Math.min(s.length, MATCH.length);
   let top = 0;
+  let last = -1;
+  let lastAny = -1;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === LPAREN) {
       MATCH[i] = -1;
       STACK[top++] = i;
-    } else if (c === RPAREN && top > 0) MATCH[STACK[--top] as number] = i;
+    } else if (c === RPAREN) {
+      if (top > 0) MATCH[STACK[--top] as number] = i;
+    } else if (c === SEMI) {
+      lastAny = i;
+      if (top === 0) last = i;
+    }
   }
-  return MATCH;
+  if (last === -1 && top > 0 && lastAny !== -1) {
+    // Unbalanced text: split at the last `;` anywhere; parentheses closing beyond it do not close within the head.
+    // (At a top-level `;` every earlier `(` is already closed, so this pass is only needed here.)
+    last = lastAny;
+    for (let i = 0; i < last; i++) if (s.charCodeAt(i) === LPAREN && (MATCH[i] as number) > last) MATCH[i] = -1;
+  }
+  return last;
 }
 
 /** Keeps comment text as is unless it nests deeper than MAX_COMMENT_DEPTH, then flattens the parentheses. */

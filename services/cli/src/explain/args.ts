@@ -6,6 +6,10 @@ import { UsageError } from '../command.js';
 export interface ExplainArgs {
   json: boolean;
   trusted: TrustList;
+  /** The trust entries as given (workers recompile them). */
+  trustedEntries: string[];
+  /** Worker threads for large runs; null = automatic. */
+  jobs: number | null;
   session?: SessionFacts;
   now?: Date;
   maxSkewMs?: number;
@@ -26,6 +30,7 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
   let helo: string | null = null;
   let now: Date | undefined;
   let maxSkewMs: number | undefined;
+  let jobs: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--json') json = true;
@@ -53,6 +58,10 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
       const v = Number(need(argv, i++, a));
       if (!Number.isFinite(v) || v < 0) throw new UsageError('--max-skew takes a number of seconds');
       maxSkewMs = v * 1000;
+    } else if (a === '--jobs') {
+      const v = Number(need(argv, i++, a));
+      if (!Number.isInteger(v) || v < 1 || v > 64) throw new UsageError('--jobs takes a whole number from 1 to 64');
+      jobs = v;
     } else if (a === '-') paths.push(a);
     else if (a.startsWith('-')) throw new UsageError(`unknown option "${a}"`);
     else paths.push(a);
@@ -68,7 +77,7 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
     throw err;
   }
   return {
-    json, trusted, paths,
+    json, trusted, paths, trustedEntries: entries, jobs,
     ...(peerIp !== null ? { session: { peerIp, helo } } : {}),
     ...(now ? { now } : {}),
     ...(maxSkewMs !== undefined ? { maxSkewMs } : {}),
