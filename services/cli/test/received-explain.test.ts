@@ -98,6 +98,20 @@ describe('spamtrap explain', () => {
     assert.match(out, /claimed upstream IPs \(never nominated\): 203\.0\.113\.5/);
   });
 
+  it('--jobs 2 on a large run gives the same lines in the same order as one thread', async () => {
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 2100; i++) {
+      const m = msg.replace('93.184.216.34', `93.184.${Math.floor(i / 250)}.${i % 250}`);
+      writeFileSync(join(big, `m${String(i).padStart(5, '0')}.eml`), i % 700 === 0 ? 'not a message' : m);
+    }
+    const one = await run(['explain', '--json', '--jobs', '1', '--trusted', '*.mx.example.net', big]);
+    const two = await run(['explain', '--json', '--jobs', '2', '--trusted', '*.mx.example.net', big]);
+    assert.equal(two.code, 0);
+    assert.equal(two.out, one.out);
+    assert.equal(one.out.trimEnd().split('\n').length, 2100);
+  });
+
   it('bad trust entries and missing paths are usage errors (exit 2)', async () => {
     const bad = await run(['explain', '--trusted', '10.0.0.0/40', dir]);
     assert.equal(bad.code, 2);

@@ -3,7 +3,7 @@ import { UsageError, type CommandIo, type CommandSpec } from '../command.js';
 import { explainOne, type ExplainOptions } from '../explain/analyse.js';
 import { parseExplainArgs } from '../explain/args.js';
 import { expandPaths, loadFile, loadStdin } from '../explain/load.js';
-import { CHUNK_FILES, defaultJobs, PARALLEL_MIN_FILES, runPool } from '../explain/pool.js';
+import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, runPool } from '../explain/pool.js';
 import { toJsonLine, toText } from '../explain/render.js';
 import type { ChunkRequest } from '../explain/worker.js';
 
@@ -22,8 +22,8 @@ sorted) or - for stdin. Unreadable or non-message inputs give a line with an err
   --helo NAME      the HELO/EHLO name given in that session
   --now ISO_DATE   reference time for DATE_IN_FUTURE (default: no future check)
   --max-skew S     allowed clock skew between hops in seconds (default 1800)
-  --jobs N         worker threads for runs of 2,000+ files (default: the CPU count, at most 8);
-                   output order stays the input order
+  --jobs N         worker threads for runs of 2,000+ files (default 1: no threads; at most 8 are
+                   used); output order stays the input order
   --json           one JSON object per message:
                    {"file","relay":{"ip","helo","rdns","by","index"}|null,"hops":[...],"reasons":[...],...}
 Reason codes are documented in docs/received.md.
@@ -45,7 +45,7 @@ export const command: CommandSpec = {
       ...(args.now ? { now: args.now } : {}),
       ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
     };
-    const jobs = args.jobs ?? defaultJobs();
+    const jobs = Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
     let failed = 0;
     let buf = '';
     const write = (text: string): void => {

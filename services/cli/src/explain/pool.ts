@@ -10,7 +10,16 @@ export const PARALLEL_MIN_FILES = 2000;
 /** Upper bound on workers (8) whatever --jobs says: explain is I/O- and parse-bound, more threads only add memory. */
 export const MAX_JOBS = 8;
 
+/**
+ * Default worker count: 1 (no threads). Measured on the shared 2-core dev box under load, two tsx workers
+ * were slower (each pays ~0.3 s CPU of tsx start-up and they compete with other work); `--jobs N` opts in.
+ */
 export function defaultJobs(): number {
+  return 1;
+}
+
+/** The most workers that can usefully run here. */
+export function maxUsefulJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), MAX_JOBS));
 }
 
