@@ -12,6 +12,7 @@
 #   SPAMTRAP_STACK_EXTERNAL=1  do not start/stop a stack: use KAFKA_BROKERS / ES_NODE / REDIS_URL as set
 #                              (or their defaults) for a stack that is already running
 #   SPAMTRAP_STACK_KEEP=1      leave the components this run started running afterwards
+#   SPAMTRAP_TIMEOUT_{SHORT,UNIT,INTEGRATION}_S  per-phase bounds (600 / 900 / 2400 s by default)
 #   SPAMTRAP_* stack settings  ports, home, heaps (see `npx spamtrap stack settings`); the integration
 #                              tests get KAFKA_BROKERS / ES_NODE / REDIS_URL for exactly those ports
 set -uo pipefail
@@ -26,17 +27,26 @@ SKIPPED=0
 SUMMARY=()
 T_ALL=$(date +%s%N)
 
-spamtrap() { npx --no-install spamtrap "$@"; }
+SPAMTRAP=(npx --no-install spamtrap)
+
+# Per-phase bounds (seconds) so a hung test cannot hold CI: the sum stays under 90 minutes.
+LIMIT_SHORT=${SPAMTRAP_TIMEOUT_SHORT_S:-600}       # npm ci, lint, typecheck, stack up/down, compose
+LIMIT_UNIT=${SPAMTRAP_TIMEOUT_UNIT_S:-900}
+LIMIT_INTEGRATION=${SPAMTRAP_TIMEOUT_INTEGRATION_S:-2400}
 
 # Stops exactly the components this run's `stack up` started (names recorded by --record).
 stop_started() {
   if [ -s "$STARTED" ] && [ "${SPAMTRAP_STACK_KEEP:-}" != 1 ]; then
     # shellcheck disable=SC2046  # one component name per line
-    spamtrap stack stop $(sort -u "$STARTED")
+    "${SPAMTRAP[@]}" stack stop $(sort -u "$STARTED")
     : >"$STARTED"
   fi
 }
 on_exit() {
+  if [ -n "$PHASE_PID" ]; then
+    kill -TERM -- "-$PHASE_PID" 2>/dev/null || kill -TERM "$PHASE_PID" 2>/dev/null
+    wait "$PHASE_PID" 2>/dev/null
+  fi
   stop_started >&2
   rm -rf "$WORK"
 }
@@ -45,16 +55,29 @@ trap 'echo "test-all: interrupted" >&2; exit 130' INT TERM
 
 secs() { awk -v ns="$1" 'BEGIN { printf "%.1fs", ns / 1e9 }'; }
 
-# phase NAME CMD...: runs CMD with its output teed to $WORK/NAME.log, records status and duration.
+# phase NAME LIMIT CMD...: runs CMD (killed with its whole process group after LIMIT seconds),
+# its output shown live and kept in $WORK/NAME.log; records status and duration. The command
+# runs in the background so that an INT/TERM reaches our trap at once (bash defers traps while
+# a foreground command runs) and the trap can end the phase's process group.
+PHASE_PID=
 phase() {
-  local name=$1
-  shift
+  local name=$1 limit=$2
+  shift 2
   echo
   echo "=== $name: $*"
-  local t0 rc
+  local t0 rc log="$WORK/$name.log"
   t0=$(date +%s%N)
-  "$@" 2>&1 | tee "$WORK/$name.log"
-  rc=${PIPESTATUS[0]}
+  : >"$log"
+  # timeout puts itself and CMD in a new process group (its pid is the group id).
+  timeout -k 30 "$limit" "$@" >"$log" 2>&1 </dev/null &
+  PHASE_PID=$!
+  tail -n +1 -f --pid="$PHASE_PID" "$log" &
+  local tail_pid=$!
+  wait "$PHASE_PID"
+  rc=$?
+  PHASE_PID=
+  wait "$tail_pid"
+  [ "$rc" -eq 124 ] && echo "=== $name: timed out after ${limit}s" | tee -a "$log"
   local took
   took=$(secs $(($(date +%s%N) - t0)))
   if [ "$rc" -eq 0 ]; then SUMMARY+=("$(printf '%-12s ok      %8s' "$name" "$took")"); else SUMMARY+=("$(printf '%-12s FAILED  %8s  (exit %s)' "$name" "$took" "$rc")"); fi
@@ -98,7 +121,7 @@ finish() {
 
 # 1. dependencies
 if [ "${CI:-}" = true ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  if ! phase npm-ci npm ci --no-audit --no-fund; then
+  if ! phase npm-ci "$LIMIT_SHORT" npm ci --no-audit --no-fund; then
     FAILED=$((FAILED + 1))
     finish
   fi
@@ -107,9 +130,9 @@ else
 fi
 
 # 2. static checks and unit tests
-check lint npm run lint
-check typecheck npm run typecheck
-phase unit npm run test:unit
+check lint "$LIMIT_SHORT" npm run lint
+check typecheck "$LIMIT_SHORT" npm run typecheck
+phase unit "$LIMIT_UNIT" npm run test:unit
 count_tests unit
 
 # 3. the stack and integration tests
@@ -117,8 +140,8 @@ stack_ok=1
 if [ "${SPAMTRAP_STACK_EXTERNAL:-}" = 1 ]; then
   skip stack-up 'SPAMTRAP_STACK_EXTERNAL=1: using the running stack'
 else
-  if phase stack-up spamtrap stack up --record "$STARTED"; then
-    eval "$(spamtrap stack env)"
+  if phase stack-up "$LIMIT_SHORT" "${SPAMTRAP[@]}" stack up --record "$STARTED"; then
+    eval "$("${SPAMTRAP[@]}" stack env)"
   else
     FAILED=$((FAILED + 1))
     stack_ok=0
@@ -127,21 +150,21 @@ fi
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" ES_NODE="${ES_NODE:-http://127.0.0.1:9200}" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6380}"
 if [ "$stack_ok" = 1 ]; then
   echo "integration tests use KAFKA_BROKERS=$KAFKA_BROKERS ES_NODE=$ES_NODE REDIS_URL=$REDIS_URL"
-  phase integration npm run test:integration
+  phase integration "$LIMIT_INTEGRATION" npm run test:integration
   count_tests integration
 else
   skip integration 'the stack did not come up'
 fi
 if [ -s "$STARTED" ] && [ "${SPAMTRAP_STACK_KEEP:-}" != 1 ]; then
   # shellcheck disable=SC2046
-  check stack-down spamtrap stack stop $(sort -u "$STARTED") && : >"$STARTED"
+  check stack-down "$LIMIT_SHORT" "${SPAMTRAP[@]}" stack stop $(sort -u "$STARTED") && : >"$STARTED"
 elif [ -s "$STARTED" ]; then
   skip stack-down "SPAMTRAP_STACK_KEEP=1: left running: $(sort -u "$STARTED" | tr '\n' ' ')"
 fi
 
 # 4. compose file (no Docker engine needed: docker-compose 1.29 validates offline)
 if command -v docker-compose >/dev/null 2>&1; then
-  check compose env DOCKER_HOST=unix:///nonexistent docker-compose -f docker-compose.yml config -q
+  check compose "$LIMIT_SHORT" env DOCKER_HOST=unix:///nonexistent docker-compose -f docker-compose.yml config -q
 elif [ "${CI:-}" = true ]; then
   echo "docker-compose not found: apt-get install -y docker-compose (.ci/run does)" | tee "$WORK/compose.log"
   SUMMARY+=("compose      FAILED            docker-compose missing")

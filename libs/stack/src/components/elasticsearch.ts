@@ -82,18 +82,26 @@ function install(paths: StackPaths, version: string): void {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-async function readPidFile(path: string, timeoutMs: number): Promise<number> {
+/**
+ * Waits for the node's pid file, or for the launcher to exit without one (a failed start).
+ * Returning on the pid file (written early in the node's start) lets the stack record the node
+ * before it is ready, so an interrupted `up` can still stop it.
+ */
+async function waitPidFile(path: string, launcherExit: Promise<number>, timeoutMs: number): Promise<number | { exitCode: number }> {
+  let code: number | null = null;
+  void launcherExit.then((c) => (code = c));
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     try {
       const pid = Number(readFileSync(path, 'utf8').trim());
       if (Number.isSafeInteger(pid) && pid > 0) return pid;
     } catch {
       /* not written yet */
     }
+    if (code !== null) return { exitCode: code };
+    if (Date.now() > deadline) return { exitCode: -1 };
     await sleep(100);
   }
-  throw new StackError(`Elasticsearch started but wrote no pid file ${path}`);
 }
 
 export const elasticsearch: ComponentDef = {
@@ -162,15 +170,16 @@ export const elasticsearch: ComponentDef = {
     const esLog = join(paths.esLogs, `${ES_CLUSTER_NAME}.log`);
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
     const p = spawnDetached(cmd, args, { logPath: launcherLog, env, cwd: paths.esDir });
-    // With -d the launcher returns once the node has started (or failed), then the node runs on alone.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(-1), cfg.readyTimeoutS * 1000)));
-    // The timer is cleared so a finished `up` can exit at once instead of waiting out the bound.
-    const code = await Promise.race([p.exited, timedOut]).finally(() => clearTimeout(timer));
-    if (code === -1) throw new StackError(`Elasticsearch launcher did not return within ${cfg.readyTimeoutS}s: see ${launcherLog} and ${esLog}`);
-    if (code !== 0) throw new StackError(`Elasticsearch failed to start (launcher exit ${code}): see ${launcherLog} and ${esLog}`);
-    const pid = await readPidFile(pidFile, 10_000);
-    return { pid, log: esLog, exited: null };
+    // With -d the launcher returns once the node has started (or failed); the node then runs on alone.
+    const got = await waitPidFile(pidFile, p.exited, cfg.readyTimeoutS * 1000);
+    if (typeof got !== 'number') {
+      if (got.exitCode === -1) throw new StackError(`Elasticsearch wrote no pid file within ${cfg.readyTimeoutS}s: see ${launcherLog} and ${esLog}`);
+      throw new StackError(`Elasticsearch failed to start (launcher exit ${got.exitCode}): see ${launcherLog} and ${esLog}`);
+    }
+    const pid = got;
+    // A launcher exiting non-zero after the pid file appeared means the node failed its start.
+    const failed = p.exited.then((c) => (c === 0 ? new Promise<number>(() => undefined) : c));
+    return { pid, log: esLog, exited: failed };
   },
   ready: (cfg) => esReady(cfg.esPort),
   dataDirs: (paths) => [paths.esData, paths.esLogs, paths.esRun],
