@@ -4,6 +4,9 @@ import type { KafkaHandle } from './client.js';
 import { abortableSleep, processChunk } from './stage-core.js';
 import type { IncomingRecord, KafkaAdapter, RecordPublisher, StageConsumer, StageConsumerOptions } from './types.js';
 
+/** Wait before relaunching a consumer kafkajs gave up on: long enough not to spin on a persistent fault. */
+const RELAUNCH_AFTER_MS = 5000;
+
 /** Default chunk handed to a handler: big enough to amortise one publish, small enough to retry cheaply. */
 export const DEFAULT_MAX_BATCH = 500;
 
@@ -72,24 +75,31 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
     }
   };
 
-  return {
-    async start() {
-      if (started) return;
-      started = true;
-      stopping = new AbortController();
-      const c = kafka.client.consumer({
-        groupId: opts.groupId,
-        allowAutoTopicCreation: false,
-        retry: {
-          retries: 8,
-          // Never die on a consumer crash: log and let kafkajs rejoin (the stage must keep running).
-          restartOnFailure: (err) => {
-            log.error({ err }, 'kafka consumer crashed; restarting');
-            return Promise.resolve(true);
-          },
+  const launch = async (): Promise<void> => {
+    const c = kafka.client.consumer({
+      groupId: opts.groupId,
+      allowAutoTopicCreation: false,
+      retry: {
+        retries: 8,
+        // Retriable crashes: log and let kafkajs rejoin (the stage must keep running).
+        restartOnFailure: (err) => {
+          log.error({ err }, 'kafka consumer crashed; kafkajs restarts it');
+          return Promise.resolve(true);
         },
-      });
-      consumer = c;
+      },
+    });
+    // kafkajs gives up on non-retriable crashes (e.g. a topic deleted under us); we try again later.
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopping.signal.aborted || consumer !== c) return;
+      log.error({ err: payload.error }, `kafka consumer crashed for good; relaunching in ${RELAUNCH_AFTER_MS} ms`);
+      consumer = null;
+      setTimeout(() => {
+        if (stopping.signal.aborted || consumer !== null) return;
+        launch().catch((err: unknown) => log.error({ err }, 'relaunching the kafka consumer failed'));
+      }, RELAUNCH_AFTER_MS).unref();
+    });
+    consumer = c;
+    try {
       await c.connect();
       await c.subscribe({ topics: [opts.topic], fromBeginning: opts.fromBeginning ?? true });
       await c.run({
@@ -98,17 +108,37 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
         partitionsConsumedConcurrently: Math.max(1, opts.partitionsConcurrently ?? 1),
         eachBatch,
       });
+    } catch (err) {
+      consumer = null;
+      await c.disconnect().catch(() => undefined);
+      throw err;
+    }
+  };
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      stopping = new AbortController();
+      try {
+        await launch();
+      } catch (err) {
+        started = false;
+        throw err;
+      }
       log.info('stage consumer started');
     },
     async stop() {
-      if (!started || consumer === null) return;
+      if (!started) return;
       started = false;
       // Interrupts backoff sleeps; a chunk whose handler or publish is in flight finishes and commits.
       stopping.abort();
       const c = consumer;
       consumer = null;
-      await c.stop();
-      await c.disconnect();
+      if (c !== null) {
+        await c.stop();
+        await c.disconnect();
+      }
       log.info('stage consumer stopped');
     },
   };
