@@ -110,7 +110,9 @@ export function onData(ctx: SinkContext, sockets: Map<string, Socket>) {
         finish();
         return cb(smtpError(451, '4.3.1 Insufficient system resources, try again later'));
       }
-      void accept(ctx, rec, session, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, held)).then(
+      const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, held);
+      chunks = []; // only `raw` stays referenced while Kafka acks (the budget still counts `held`)
+      void accept(ctx, rec, session, raw).then(
         (reply) => cb(null, reply),
         (err: unknown) => {
           logger.warn({ err, cid: session.id }, 'message not accepted: Kafka did not acknowledge');
