@@ -32,7 +32,12 @@ export function v4ToString(n: number): string {
 }
 
 export function v6ToString(n: bigint): string {
-  return Address6.fromBigInt(n).correctForm();
+  const hit = V6_TEXT_MEMO.get(n);
+  if (hit !== undefined) return hit;
+  const text = Address6.fromBigInt(n).correctForm();
+  if (V6_TEXT_MEMO.size >= V6_MEMO_MAX) V6_TEXT_MEMO.clear();
+  V6_TEXT_MEMO.set(n, text);
+  return text;
 }
 
 /** Strip what MTAs wrap addresses in: whitespace, `[...]`, `IPv6:` (RFC 5321 §4.1.3), a `%zone`. */
@@ -53,6 +58,24 @@ export function toValue(input: unknown): IpValue | null {
   if (v4 !== null) return { v: 4, n: v4 };
   // ip-address accepts prefixes ("/64") and other decorations; an address here is only hex, ':' and '.'.
   if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return null;
+  const cached = V6_MEMO.get(s);
+  if (cached !== undefined) return cached;
+  const v = parseV6(s);
+  if (V6_MEMO.size >= V6_MEMO_MAX) V6_MEMO.clear();
+  V6_MEMO.set(s, v);
+  return v;
+}
+
+/**
+ * IPv6 parsing through ip-address is the costliest step of a verdict and the same peer is parsed
+ * several times per message (and across messages): memoise, bounded. Values are immutable.
+ */
+const V6_MEMO = new Map<string, IpValue | null>();
+/** 10,000 entries of a few hundred bytes each: a few MB at most; cleared wholesale when full. */
+const V6_MEMO_MAX = 10_000;
+const V6_TEXT_MEMO = new Map<bigint, string>();
+
+function parseV6(s: string): IpValue | null {
   let n: bigint;
   try {
     if (!Address6.isValid(s)) return null;

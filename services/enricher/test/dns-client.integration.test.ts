@@ -103,3 +103,18 @@ test('DNS allow-list zones: listed, not listed, error answer and SERVFAIL', asyn
   assert.equal(server.count('170.69.2.81.wl.example.test', 'A'), 1);
   dns.close();
 });
+
+test('warm-cache facts (no timers, no queries) equal the cold facts, failures and allow-lists included', async () => {
+  const dns = client({ failureTtlMs: 60_000 });
+  server.set('160.69.2.81.wl2.example.test', { A: ['127.0.10.2'] });
+  server.set('bad-helo.example.test', { rcode: 'SERVFAIL' });
+  const opts = { deadlineMs: 2000, maxForwardNames: 2, allowZones: ['wl2.example.test', 'wl.example.test'] };
+  for (const [ip, helo] of [['81.2.69.160', 'helo.example.test'], ['81.2.69.161', 'bad-helo.example.test'], ['81.2.69.199', null]] as const) {
+    const cold = await lookupDns(ip, helo, dns, opts);
+    server.clearLog();
+    const warm = await lookupDns(ip, helo, dns, opts);
+    assert.deepEqual(warm, cold, ip);
+    assert.equal(server.queries.length, 0, `${ip}: ${JSON.stringify(server.queries)}`);
+  }
+  dns.close();
+});

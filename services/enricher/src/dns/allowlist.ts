@@ -36,14 +36,39 @@ export async function lookupAllowlists(ip: string, zones: readonly string[], dns
         return;
       }
       const r = await Promise.race([dns.addresses(name, 4), deadline]);
-      if (!r.ok) errors[`allowlist:${zone}`] = r.error;
-      else if (r.value.some(isErrorAnswer)) errors[`allowlist:${zone}`] = `ERROR_ANSWER ${r.value.join(',')}`;
-      else {
-        const listed = r.value.filter((a) => a.startsWith('127.'));
-        if (listed.length > 0) hits.push({ zone, answer: listed.join(',') });
-      }
+      judgeZone(zone, r, hits, errors);
     }),
   );
-  hits.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+  hits.sort(byZone);
+  return { hits, errors };
+}
+
+const byZone = (a: DnsAllowlistHit, b: DnsAllowlistHit): number => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0);
+
+/** Read one zone's answer: listed (127/8), not listed (empty), or failed (error, error answer). */
+function judgeZone(zone: string, r: LookupResult, hits: DnsAllowlistHit[], errors: Record<string, string>): void {
+  if (!r.ok) errors[`allowlist:${zone}`] = r.error;
+  else if (r.value.some(isErrorAnswer)) errors[`allowlist:${zone}`] = `ERROR_ANSWER ${r.value.join(',')}`;
+  else {
+    const listed = r.value.filter((a) => a.startsWith('127.'));
+    if (listed.length > 0) hits.push({ zone, answer: listed.join(',') });
+  }
+}
+
+/** The same, from the cache only; undefined when any zone's answer is not cached. */
+export function allowlistsFromCache(ip: string, zones: readonly string[], dns: DnsLookup): AllowlistAnswers | undefined {
+  const hits: DnsAllowlistHit[] = [];
+  const errors: Record<string, string> = {};
+  for (const zone of zones) {
+    const name = zoneQueryName(ip, zone);
+    if (name === null) {
+      errors[`allowlist:${zone}`] = 'BADNAME';
+      continue;
+    }
+    const r = dns.peekAddresses?.(name, 4);
+    if (r === undefined) return undefined;
+    judgeZone(zone, r, hits, errors);
+  }
+  hits.sort(byZone);
   return { hits, errors };
 }

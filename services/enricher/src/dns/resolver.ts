@@ -13,6 +13,9 @@ export interface DnsLookup {
   ptr(ip: string): Promise<LookupResult>;
   /** A (family 4) or AAAA (family 6) addresses of a name. */
   addresses(name: string, family: 4 | 6): Promise<LookupResult>;
+  /** The cached answer, if any, without querying (lets a warm cache skip timers and promises). */
+  peekPtr?(ip: string): LookupResult | undefined;
+  peekAddresses?(name: string, family: 4 | 6): LookupResult | undefined;
   stats(): DnsStats;
   /** Cancel queries in flight (they fail with CANCELLED). */
   close(): void;
@@ -122,7 +125,20 @@ export function createDnsClient(opts: DnsClientOptions): DnsLookup {
     return p;
   }
 
+  const ptrKey = (ip: string): string | null => {
+    const name = reverseName(ip);
+    return name === null ? null : `PTR ${name}`;
+  };
+  const addrKey = (name: string, family: 4 | 6): string => `${family === 4 ? 'A' : 'AAAA'} ${normName(name)}`;
+
   return {
+    peekPtr(ip) {
+      const key = ptrKey(ip);
+      return key === null ? { ok: false, error: 'BADNAME' } : cache.get(key)?.result;
+    },
+    peekAddresses(name, family) {
+      return cache.get(addrKey(name, family))?.result;
+    },
     ptr(ip) {
       const name = reverseName(ip);
       if (name === null) return Promise.resolve({ ok: false, error: 'BADNAME' });
@@ -134,7 +150,7 @@ export function createDnsClient(opts: DnsClientOptions): DnsLookup {
     },
     addresses(rawName, family) {
       const name = normName(rawName);
-      return query(`${family === 4 ? 'A' : 'AAAA'} ${name}`, async () => {
+      return query(addrKey(name, family), async () => {
         const recs = family === 4 ? await resolver.resolve4(name, { ttl: true }) : await resolver.resolve6(name, { ttl: true });
         const ttl = recs.reduce((m, r) => Math.min(m, r.ttl), Number.POSITIVE_INFINITY);
         const value = [...new Set(recs.map((r) => parseIp(r.address) ?? r.address))].sort().slice(0, MAX_ADDRESSES);
