@@ -130,6 +130,19 @@ test('size limit answers 552 and records OVERSIZE; recipient limit answers 452',
   }
 });
 
+test('an over-long command line ends the session with 421', async () => {
+  const { sink, port } = await startTestSink({ maxLineBytes: 1024 });
+  try {
+    const c = await RawSmtp.open(port);
+    await c.reply();
+    const r = await c.cmd('EHLO ' + 'a'.repeat(2000));
+    assert.equal(r.code, 421);
+    await c.waitClosed();
+  } finally {
+    await sink.stop();
+  }
+});
+
 test('AUTH is not offered and every attempt fails', async () => {
   const { sink, port } = await startTestSink();
   try {
