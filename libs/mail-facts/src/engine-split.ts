@@ -54,10 +54,17 @@ function bodyBytes(leaf: Leaf): Buffer {
   return raw;
 }
 
+/** Text as mailparser decodes it: format=flowed joined first, then the declared charset (UTF-8 by default). */
 function bodyText(leaf: Leaf, bytes: Buffer): string {
-  const cs = (leaf.node.charset || 'utf-8').toLowerCase();
-  if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii' || cs === 'ascii') return bytes.toString('utf8');
-  return decodeCharset(bytes, cs);
+  let b = bytes;
+  if (leaf.node.flowed) b = Buffer.from(libmime.decodeFlowed(b.toString('binary'), leaf.node.delSp), 'binary');
+  const cs = leaf.node.charset || 'utf-8';
+  if (['ascii', 'usascii', 'utf8'].includes(cs.toLowerCase().replace(/[^a-z0-9]+/g, ''))) return b.toString('utf8');
+  try {
+    return decodeCharset(b, cs);
+  } catch {
+    return b.toString('utf8'); // mailparser leaves an undecodable charset as it is
+  }
 }
 
 export async function parseWithSplitter(message: Buffer, maxHeadBytes: number, maxAttachments: number): Promise<MessageView> {

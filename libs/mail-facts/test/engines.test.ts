@@ -19,6 +19,8 @@ const cases: [string, Buffer][] = [
   ['10k headers', M.manyHeaders(10_000)],
   ['1.5 MiB header', M.hugeHeader(1.5 * 1024 * 1024)],
   ['latin1 body', M.crlf(['Subject: l1', 'Content-Type: text/html; charset=iso-8859-1', 'Content-Transfer-Encoding: quoted-printable', '', '<a href=3D"http://caf=E9.example.com/x">caf=E9</a>', ''])],
+  ['format=flowed link', M.crlf(['Subject: f', 'Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes', '', 'see http://flowed.example.com/a/very/long/path?with= ', 'query=1 for details', ''])],
+  ['unknown charset', M.crlf(['Subject: u', 'Content-Type: text/plain; charset=x-no-such-charset', '', 'http://cs.example.com/', ''])],
   ['octet-stream with name', M.crlf(['Content-Type: multipart/mixed; boundary=X', '', '--X', 'Content-Type: application/octet-stream; name="doc.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0=', '--X--', ''])],
   ['inline rfc822', M.crlf(['Content-Type: multipart/mixed; boundary=X', '', '--X', 'Content-Type: message/rfc822', 'Content-Disposition: inline', '', 'Subject: inner', 'Content-Type: text/plain', '', 'inner http://inner.example.com/', '--X', 'Content-Type: message/rfc822', '', 'Subject: attached', '', 'attached http://attached.example.com/', '--X--', ''])],
   ['two To headers, repeated From', M.crlf(['From: a@one.example', 'From: b@two.example', 'To: x@t.example', 'To: y@t.example, G: z@t.example;', 'X-Mailer: m1', 'X-Mailer: m2', 'X-Originating-IP: [192.0.2.1]', 'X-Originating-IP: [192.0.2.2]', '', 'b'])],

@@ -158,3 +158,9 @@ test('same input, same output (no clock, no randomness)', async () => {
     assert.equal(JSON.stringify(await extractMailFacts(m)), JSON.stringify(await extractMailFacts(m)));
   }
 });
+
+test('format=flowed: a link wrapped over two lines is found whole', async () => {
+  const msg = M.crlf(['Subject: f', 'Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes', '', 'see http://flowed.example.com/x.asp?Page= ', 'Foreign', '']);
+  const { facts } = await extractMailFacts(msg);
+  assert.deepEqual(facts?.urls, ['http://flowed.example.com/x.asp?Page=Foreign']);
+});

@@ -6,6 +6,7 @@ import { decodeParsed } from '@spamtrap/contracts';
 import { extractMailFacts } from '@spamtrap/mail-facts';
 import { createTrustResolver, parseRecord, type ParseContext } from '@spamtrap/parser';
 import * as M from '../../../libs/mail-facts/test/messages.js';
+import { spamAssassinSample } from '../../../libs/mail-facts/test/corpus.js';
 import { rawIncoming, smtpFacts } from './fixtures.js';
 
 const ctx: ParseContext = { parsedTopic: 'spamtrap.parsed', trust: createTrustResolver([], {}), maxParsedRecordBytes: 32 * 1024 * 1024 };
@@ -51,4 +52,19 @@ test('mail facts of mutated messages: the split engine gives exactly what simple
     }),
     { numRuns: 200, seed: 7 },
   );
+});
+
+test('parseRecord over a SpamAssassin corpus sample: one parsed record each, mail facts present', async () => {
+  const sample = spamAssassinSample(10);
+  let withHops = 0;
+  for (const { name, raw } of sample) {
+    const out = await parseRecord(rawIncoming(raw, smtpFacts(raw)), ctx);
+    assert.equal(out.kind, 'ok', name);
+    if (out.kind !== 'ok') continue;
+    const p = decodeParsed(out.outputs[0]!.value);
+    assert.ok(p.mail !== null, name);
+    assert.equal(p.walk.relay?.source, 'session', `${name}: the session peer is the relay`);
+    if (p.walk.hops.length > 0) withHops++;
+  }
+  assert.ok(withHops > sample.length * 0.95, `${withHops}/${sample.length} with a Received chain`);
 });
