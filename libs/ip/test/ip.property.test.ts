@@ -61,3 +61,29 @@ test('a reserved IPv4 is special in every wrapped form', () => {
     { numRuns: 2000 },
   );
 });
+
+test('CidrSet agrees with a naive scan over random overlapping IPv4 networks', () => {
+  const toNum = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const net = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => {
+    const n = toNum(ip);
+    const size = 2 ** (32 - p);
+    const base = n - (n % size);
+    return { text: `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${p}`, lo: base, hi: base + size - 1 };
+  });
+  fc.assert(
+    fc.property(fc.array(net, { maxLength: 12 }), fc.array(fc.ipV4(), { minLength: 1, maxLength: 20 }), (nets, probes) => {
+      const set = new CidrSet(nets.map((x) => x.text));
+      const str = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+      // Random addresses plus every network's edges and their outside neighbours.
+      const edges = nets.flatMap((x) => [x.lo, x.hi, x.lo - 1, x.hi + 1]).filter((n) => n >= 0 && n <= 0xffffffff).map(str);
+      for (const p of [...probes, ...edges]) {
+        const n = toNum(p);
+        const naive = nets.some((x) => x.lo <= n && n <= x.hi);
+        assert.equal(set.has(p), naive, `${p} in ${nets.map((x) => x.text).join(',')}`);
+        const m = set.match(p);
+        if (m !== null) assert.ok(nets.some((x) => x.text === m && x.lo <= n && n <= x.hi));
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
