@@ -12,7 +12,8 @@ import { findListenerPid, isPortFree, portBusyMessage } from './ports.js';
 import { isAlive, procStat, sleep, stopPid } from './proc.js';
 import { COMPONENT_NAMES, readState, writeState, type ComponentName, type ComponentRecord, type StackState } from './state.js';
 
-export const COMPONENTS: Record<ComponentName, ComponentDef> = { kafka, elasticsearch, redis };
+export type Registry = Record<ComponentName, ComponentDef>;
+export const COMPONENTS: Registry = { kafka, elasticsearch, redis };
 
 /** How often readiness is probed while a component starts. */
 const PROBE_INTERVAL_MS = 200;
@@ -56,8 +57,8 @@ async function exclusive<T>(cfg: StackConfig, report: Reporter, fn: (state: Stac
   return next;
 }
 
-function pick(names: readonly ComponentName[] | undefined): ComponentDef[] {
-  return (names === undefined || names.length === 0 ? COMPONENT_NAMES : names).map((n) => COMPONENTS[n]);
+function pick(registry: Registry, names: readonly ComponentName[] | undefined): ComponentDef[] {
+  return (names === undefined || names.length === 0 ? COMPONENT_NAMES : names).map((n) => registry[n]);
 }
 
 /** Polls `def.ready` until it answers, the process dies, or the bound passes. */
@@ -151,6 +152,8 @@ export interface UpOptions {
   report?: Reporter;
   /** Called as soon as a component this call launched is recorded, before it is ready (so a caller can stop exactly those). */
   onStarted?: (name: ComponentName) => void;
+  /** Component implementations (tests pass fakes). */
+  registry?: Registry;
 }
 
 /** Starts the components not yet running, concurrently; resolves with what happened to each (never throws per component). */
@@ -159,7 +162,7 @@ export function up(cfg: StackConfig, opts: UpOptions = {}): Promise<{ results: U
   return exclusive(cfg, report, async (state, save) => {
     const ctx: StackContext = { cfg, paths: stackPaths(cfg), report };
     const fetchLock = { chain: Promise.resolve() as Promise<unknown> };
-    const defs = pick(opts.components);
+    const defs = pick(opts.registry ?? COMPONENTS, opts.components);
     const settled = await Promise.allSettled(defs.map((d) => upOne(d, ctx, state, save, fetchLock, opts.onStarted ?? (() => undefined))));
     const results: UpResult[] = [];
     const failures: Failure[] = [];
@@ -179,9 +182,9 @@ export interface DownResult {
 }
 
 /** Stops the recorded components (by recorded pid only) and forgets them. */
-export function down(cfg: StackConfig, opts: { components?: readonly ComponentName[]; report?: Reporter } = {}): Promise<DownResult[]> {
+export function down(cfg: StackConfig, opts: { components?: readonly ComponentName[]; report?: Reporter; registry?: Registry } = {}): Promise<DownResult[]> {
   return exclusive(cfg, opts.report ?? (() => undefined), async (state, save) => {
-    const defs = pick(opts.components);
+    const defs = pick(opts.registry ?? COMPONENTS, opts.components);
     return Promise.all(
       defs.map(async (def): Promise<DownResult> => {
         const rec = state.components[def.name];
@@ -230,12 +233,12 @@ export interface StatusRow {
 }
 
 /** Read-only view: a recorded pid alive and answering is running; an unrecorded busy port is someone else's. */
-export async function status(cfg: StackConfig): Promise<StatusRow[]> {
+export async function status(cfg: StackConfig, registry: Registry = COMPONENTS): Promise<StatusRow[]> {
   const paths = stackPaths(cfg);
   const state = readState(paths.state);
   return Promise.all(
     COMPONENT_NAMES.map(async (name): Promise<StatusRow> => {
-      const def = COMPONENTS[name];
+      const def = registry[name];
       const rec = state.components[name];
       const row = { name, address: def.address(cfg), log: '', version: def.version(cfg), pid: null, detail: '' };
       if (rec !== undefined && (await isAlive(rec.pid, rec.startTicks))) {
@@ -251,12 +254,12 @@ export async function status(cfg: StackConfig): Promise<StatusRow[]> {
 }
 
 /** Stops what the stack started and wipes data and logs; the download cache stays. */
-export async function reset(cfg: StackConfig, report: Reporter = () => undefined): Promise<{ stopped: DownResult[]; wiped: string[] }> {
-  const stopped = await down(cfg, { report });
+export async function reset(cfg: StackConfig, report: Reporter = () => undefined, registry: Registry = COMPONENTS): Promise<{ stopped: DownResult[]; wiped: string[] }> {
+  const stopped = await down(cfg, { report, registry });
   return exclusive(cfg, report, async () => {
     const paths = stackPaths(cfg);
     // A process still bound to our ports may be one of ours whose record was lost: never wipe under it.
-    for (const def of Object.values(COMPONENTS)) {
+    for (const def of Object.values(registry)) {
       for (const { port, env } of def.ports(cfg)) {
         if (!(await isPortFree(port))) {
           const pid = await findListenerPid(port);
@@ -264,7 +267,7 @@ export async function reset(cfg: StackConfig, report: Reporter = () => undefined
         }
       }
     }
-    const wiped = [...new Set([...Object.values(COMPONENTS).flatMap((d) => d.dataDirs(paths)), paths.logs])];
+    const wiped = [...new Set([...Object.values(registry).flatMap((d) => d.dataDirs(paths)), paths.logs])];
     for (const d of wiped) rmSync(d, { recursive: true, force: true });
     return { stopped, wiped };
   });
