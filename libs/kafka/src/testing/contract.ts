@@ -356,6 +356,40 @@ export function kafkaContractSuite(name: string, factory: KafkaContractFactory):
       assert.deepEqual(dead.map((d) => str(d.value)).sort(), ['one', 'two']);
     });
 
+    void it('an input whose output Kafka refuses (too large) goes to the DLQ as OUTPUT_REJECTED; the others pass', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const input = await topic(1);
+      const output = await topic(1, 100_000);
+      const dlq = await topic(1, TOPIC_MAX_RECORD_BYTES.dlq);
+      await publisher.publish(['a', 'huge', 'c'].map((k) => ({ topic: input, key: k, value: `in-${k}` })));
+      const c = consumer({
+        topic: input,
+        dlqTopic: dlq,
+        handler: (records) =>
+          Promise.resolve(records.map((r) => ok([{ topic: output, key: str(r.key), value: str(r.key) === 'huge' ? Buffer.alloc(200_000) : 'small' }]))),
+      });
+      await c.start();
+      const dead = await readTopic(dlq, 1);
+      await c.stop();
+      assert.equal(dead.length, 1);
+      assert.equal(str(dead[0]!.key), 'huge');
+      assert.equal(str(dead[0]!.value), 'in-huge');
+      assert.equal(readDlqHeaders(dead[0]!)?.reason, DLQ_REASONS.outputRejected);
+      const out = await readTopic(output, 2);
+      assert.deepEqual(out.map((r) => str(r.key)).sort(), ['a', 'c']);
+    });
+
+    void it('publish of a record too large for its topic fails alone when coalesced with others', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const t = await topic(1, 100_000);
+      const results = await Promise.allSettled([
+        publisher.publish([{ topic: t, key: 'ok1', value: 'x' }]),
+        publisher.publish([{ topic: t, key: 'big', value: Buffer.alloc(200_000) }]),
+        publisher.publish([{ topic: t, key: 'ok2', value: 'y' }]),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      const got = await readTopic(t, 2);
+      assert.deepEqual(got.map((r) => str(r.key)).sort(), ['ok1', 'ok2']);
+    });
+
     void it('two consumers in one group share the partitions without loss or duplicate outputs', { timeout: TEST_TIMEOUT_MS }, async () => {
       const input = await topic(4);
       const output = await topic(4);
