@@ -59,21 +59,32 @@ function allAlpha(w: string): boolean {
   return w.length > 0;
 }
 
-/** Parses "h:mm[:ss[.frac]]"; returns [h, m, s] or null. */
+/** Reads 1-2 digits at i; returns [value, nextIndex] or null. */
+function digits2(w: string, i: number, min: number): [number, number] | null {
+  let v = 0;
+  let j = i;
+  while (j < w.length && j - i < 2 && isDigit(w.charCodeAt(j))) v = v * 10 + (w.charCodeAt(j++) - 48);
+  return j - i >= min ? [v, j] : null;
+}
+
+/** Parses "h:mm[:ss[.frac]]" by hand (no split/regex: one call per header); returns [h, m, s] or null. */
 function time(w: string): [number, number, number] | null {
-  const parts = w.split(':');
-  if (parts.length < 2 || parts.length > 3) return null;
-  const h = parts[0] as string;
-  const m = parts[1] as string;
-  let s = parts[2] ?? '0';
-  const dot = s.indexOf('.');
-  if (dot !== -1) {
-    if (!allDigits(s.slice(dot + 1))) return null;
-    s = s.slice(0, dot);
+  const h = digits2(w, 0, 1);
+  if (!h || w.charCodeAt(h[1]) !== 58) return null;
+  const m = digits2(w, h[1] + 1, 2);
+  if (!m) return null;
+  if (m[1] === w.length) return [h[0], m[0], 0];
+  if (w.charCodeAt(m[1]) !== 58) return null;
+  const sec = digits2(w, m[1] + 1, 1);
+  if (!sec) return null;
+  let j = sec[1];
+  if (j < w.length && w.charCodeAt(j) === 46) {
+    j++;
+    const start = j;
+    while (j < w.length && isDigit(w.charCodeAt(j))) j++;
+    if (j === start) return null;
   }
-  if (h.length < 1 || h.length > 2 || m.length !== 2 || s.length < 1 || s.length > 2) return null;
-  if (!allDigits(h) || !allDigits(m) || !allDigits(s)) return null;
-  return [Number(h), Number(m), Number(s)];
+  return j === w.length ? [h[0], m[0], sec[0]] : null;
 }
 
 /** Parses the date part of a Received header (text after the last `;`). Never throws. */

@@ -117,6 +117,13 @@ function isMapped(b: Uint8Array): boolean {
   return b[10] === 0xff && b[11] === 0xff;
 }
 
+/** Groups [from, to) as lower-case hex joined by ":" (a loop, not map/join closures: hot path). */
+function hexJoin(g: number[], from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += (i > from ? ':' : '') + (g[i] as number).toString(16);
+  return out;
+}
+
 /** Canonical text: dotted quad for IPv4, RFC 5952 lower-case compressed form for IPv6. */
 export function formatIp(ip: IpBytes): string {
   if (ip.v === 4) return `${ip.b[0]}.${ip.b[1]}.${ip.b[2]}.${ip.b[3]}`;
@@ -137,11 +144,8 @@ export function formatIp(ip: IpBytes): string {
     }
     i = j;
   }
-  const hex = (n: number): string => n.toString(16);
-  if (bestStart === -1) return g.map(hex).join(':');
-  const left = g.slice(0, bestStart).map(hex).join(':');
-  const right = g.slice(bestStart + bestLen).map(hex).join(':');
-  return `${left}::${right}`;
+  if (bestStart === -1) return hexJoin(g, 0, 8);
+  return `${hexJoin(g, 0, bestStart)}::${hexJoin(g, bestStart + bestLen, 8)}`;
 }
 
 /**

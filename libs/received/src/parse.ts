@@ -64,7 +64,7 @@ function group(tokens: Token[]): Clauses {
   let cur: Token[] = c.lead;
   let expectValue = false;
   for (const tok of tokens) {
-    if (tok.t === 'w' && !expectValue) {
+    if (tok.t === 'w' && !expectValue && tok.s.length >= 2 && tok.s.length <= 4) {
       const k = tok.s.toLowerCase();
       if (KEYWORDS.has(k)) {
         const key = k as Clause;
@@ -116,7 +116,7 @@ interface TcpInfo {
 
 /** Reads one comment as TCP-info; null when it carries no IP. */
 function readTcpInfo(comment: string): TcpInfo | null {
-  const s = comment.replace(/\[\(([0-9a-fA-F.:]{1,45})\)\]/g, '[$1]');
+  const s = comment.includes('[(') ? comment.replace(/\[\(([0-9a-fA-F.:]{1,45})\)\]/g, '[$1]') : comment;
   if (s.startsWith('[')) {
     // Exim / SMTPSVC / Domino / courier: "[ip]:port helo=x ident=y", "[ip] verified", "[ip] RDNS failed".
     const close = s.indexOf(']');
@@ -198,22 +198,12 @@ function empty(kind: ReceivedHop['kind'], note: string | null): ReceivedHop {
 }
 
 /** Collapses whitespace and control characters (NUL included) to single spaces; bounded. */
-function normaliseText(value: string): { text: string; cut: boolean } {
-  const cut = value.length > MAX_RECEIVED_VALUE_CHARS;
-  const v = cut ? value.slice(0, MAX_RECEIVED_VALUE_CHARS) : value;
-  // Fast path: extractReceived already unfolds, so most values need no rewrite (no regex, no new string).
-  let clean = v.length > 0 && v.charCodeAt(0) !== 32 && v.charCodeAt(v.length - 1) !== 32;
-  for (let i = 0, prev = 0; clean && i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 32 || c === 127 || c === 160 || (c === 32 && prev === 32)) clean = false;
-    prev = c;
-  }
-  if (clean) return { text: v, cut };
+/** Cleans a value the tokeniser reported dirty (most are not: extractReceived already unfolds). */
+function normaliseText(v: string): string {
   // Non-printing control characters (NUL included) are dropped, as rspamd does, so "1\085.243.30.90" stays
   // one address; line breaks, tabs and no-break spaces are whitespace.
   // eslint-disable-next-line no-control-regex
-  const text = v.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g, '').replace(/[\t\n\r \u00a0]+/g, ' ').trim();
-  return { text, cut };
+  return v.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g, '').replace(/[\t\n\r \u00a0]+/g, ' ').trim();
 }
 
 /** One pass over the whole header for the rare markers that need the full text (instead of five regex scans). */
@@ -253,9 +243,15 @@ export function parseReceived(value: string): ReceivedHop {
 }
 
 function parseInner(value: string): ReceivedHop {
-  const { text, cut } = normaliseText(value);
+  const cut = value.length > MAX_RECEIVED_VALUE_CHARS;
+  let text = cut ? value.slice(0, MAX_RECEIVED_VALUE_CHARS) : value;
+  // One pass finds parentheses, the date `;` and whether the text needs cleaning; only dirty text is rescanned.
+  let tk = tokenise(text);
+  if (tk.dirty) {
+    text = normaliseText(text);
+    tk = tokenise(text);
+  }
   if (text === '') return empty('unparsed', 'empty header');
-  const tk = tokenise(text);
   const cl = group(tk.tokens);
   const hop = empty('unparsed', null);
   const flags: string[] = [];
@@ -270,7 +266,7 @@ function parseInner(value: string): ReceivedHop {
 
   // A Norton-gateway style "(from x [ip]) by ..." leading comment is a from clause in parentheses.
   if (!cl.from && cl.lead.length > 0 && cl.lead[0]?.t === 'c' && /^from \S+ .*\[/i.test(cl.lead[0].s)) {
-    const inner = tokenise(cl.lead[0].s + ' ').tokens;
+    const inner = tokenise(cl.lead[0].s).tokens;
     const sub = group(inner);
     cl.from = sub.from;
   }
@@ -294,6 +290,8 @@ function parseInner(value: string): ReceivedHop {
   if (hop.by && (hop.by.startsWith('[') || /^[0-9a-fA-F:.]+$/.test(hop.by))) hop.byIp = normaliseIp(hop.by);
   for (const c of byComments) {
     if (hop.byIp) break;
+    // Only comments that start like an address ("10.1.2.3", "2603:...", "[fe80::1%9]") can carry the by-IP.
+    if (!/^\[?[0-9a-fA-F]*[.:]/.test(c)) continue;
     const ip = normaliseIp(c.split(' ')[0] ?? '');
     const word = (c.split(' ')[0] ?? '').replace(/^\[|\]$/g, '').replace(/%.*$/, '');
     if (ip && (word.includes(':') || ip === word)) hop.byIp = ip;
@@ -369,7 +367,7 @@ function parseInner(value: string): ReceivedHop {
   const firstInfo = infos[0];
   const info = firstInfo && firstInfo.style === 'bracket-first' && (hop.mta === 'exim' || firstInfo.helo !== null) ? firstInfo : infos[infos.length - 1];
 
-  const firstIsLiteral = first !== null && (first.startsWith('[') || normaliseIp(first) !== null && /^[0-9a-fA-F:.]+$/.test(first));
+  const firstIsLiteral = first !== null && (first.startsWith('[') || (/^[0-9a-fA-F:.]+$/.test(first) && normaliseIp(first) !== null));
   if (info) {
     hop.fromIp = info.ip;
     hop.ident = hop.ident ?? info.ident;

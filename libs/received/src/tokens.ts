@@ -8,6 +8,8 @@ export interface Token {
 }
 
 export interface Tokenised {
+  /** True when the input had control characters, no-break spaces or runs of spaces: the caller cleans and retokenises. */
+  dirty: boolean;
   tokens: Token[];
   /** Text after the last top-level `;` (the date, plus any trailing comments or Courier `id`), or null. */
   tail: string | null;
@@ -28,6 +30,7 @@ const SEMI = 59;
  */
 export function tokenise(s: string): Tokenised {
   const semi = matchParensAndSemicolon(s);
+  if (scanDirty) return { dirty: true, tokens: [], tail: null, truncated: false };
   const head = semi === -1 ? s : s.slice(0, semi);
   const tail = semi === -1 ? null : s.slice(semi + 1).trim();
   const tokens: Token[] = [];
@@ -77,7 +80,7 @@ export function tokenise(s: string): Tokenised {
     afterFrom = word.length === 4 && word.toLowerCase() === 'from';
     i = j;
   }
-  return { tokens, tail, truncated };
+  return { dirty: false, tokens, tail, truncated };
 }
 
 /**
@@ -92,13 +95,20 @@ const STACK = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
  * the last `;` outside parentheses (the date separator), or -1. With unbalanced text the last `;` anywhere.
  * A `(` whose partner lies after the returned `;` is unbalanced within the head the tokeniser scans.
  */
+let scanDirty = false;
 function matchParensAndSemicolon(s: string): number {
   const n = Math.min(s.length, MATCH.length);
   let top = 0;
   let last = -1;
   let lastAny = -1;
+  let prev = SPACE; // a leading space counts as a run
+  let dirty = false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c <= SPACE || c === 127 || c === 160) {
+      if (c !== SPACE || prev === SPACE) dirty = true;
+    }
+    prev = c;
     if (c === LPAREN) {
       MATCH[i] = -1;
       STACK[top++] = i;
@@ -109,6 +119,8 @@ function matchParensAndSemicolon(s: string): number {
       if (top === 0) last = i;
     }
   }
+  if (prev === SPACE) dirty = true; // trailing space
+  scanDirty = dirty;
   if (last === -1 && top > 0 && lastAny !== -1) {
     // Unbalanced text: split at the last `;` anywhere; parentheses closing beyond it do not close within the head.
     // (At a top-level `;` every earlier `(` is already closed, so this pass is only needed here.)
@@ -120,6 +132,7 @@ function matchParensAndSemicolon(s: string): number {
 
 /** Keeps comment text as is unless it nests deeper than MAX_COMMENT_DEPTH, then flattens the parentheses. */
 function depthLimited(s: string): string {
+  if (s.indexOf('(') === -1) return s; // no nesting at all: the common case
   let depth = 0;
   let max = 0;
   for (let i = 0; i < s.length; i++) {
