@@ -19,8 +19,8 @@ Sends every message of the archives (.eml folders, mbox files, Maildirs) to an S
   --helo NAME           EHLO name (default replay.invalid)
   --format F            auto (default) | eml | mbox | maildir
   --max-bytes N         larger messages are skipped as malformed (default ${DEFAULT_MAX_MESSAGE_BYTES})
-Prints sent / accepted / rejected (by reply code) / malformed and the rate. Exit 0 when every
-readable message was accepted, 1 otherwise.
+Prints sent / accepted / rejected (by reply code) / malformed / no recipient and the rate. Exit 0
+when every readable message was sent and accepted, 1 otherwise.
 `;
 
 /** SMTP timeouts of the client: a sink that stops answering fails the session, not the whole run. */
@@ -80,6 +80,8 @@ export interface ReplaySummary {
   accepted: number;
   rejected: Map<string, number>;
   malformed: number;
+  /** Readable messages with no recipient to send to (no To/Cc and no --to). */
+  noRecipient: number;
   seconds: number;
 }
 
@@ -119,7 +121,7 @@ function sendOn(conn: SMTPConnection, from: string, to: string[], raw: Buffer): 
 }
 
 export async function runReplay(a: Args, stderr: NodeJS.WritableStream): Promise<ReplaySummary> {
-  const s: ReplaySummary = { sent: 0, accepted: 0, rejected: new Map(), malformed: 0, seconds: 0 };
+  const s: ReplaySummary = { sent: 0, accepted: 0, rejected: new Map(), malformed: 0, noRecipient: 0, seconds: 0 };
   const t0 = Date.now();
   const progress = createProgress(stderr, 'replay');
   const reject = (code: string): void => void s.rejected.set(code, (s.rejected.get(code) ?? 0) + 1);
@@ -139,7 +141,7 @@ export async function runReplay(a: Args, stderr: NodeJS.WritableStream): Promise
       }
       const env = envelopeOf(e.bytes, { from: a.from, to: a.to });
       if (env.to.length === 0) {
-        reject('no_recipient');
+        s.noRecipient++;
         continue;
       }
       s.sent++;
@@ -174,7 +176,7 @@ export async function runReplay(a: Args, stderr: NodeJS.WritableStream): Promise
 
 export function formatReplay(s: ReplaySummary): string {
   const rej = [...s.rejected].map(([k, v]) => `${k}:${v}`).join(' ');
-  return `sent ${s.sent}, accepted ${s.accepted}, rejected ${s.sent - s.accepted}${rej ? ` (${rej})` : ''}, malformed ${s.malformed}, ${(s.sent / Math.max(s.seconds, 0.001)).toFixed(1)} msgs/s in ${s.seconds.toFixed(1)} s\n`;
+  return `sent ${s.sent}, accepted ${s.accepted}, rejected ${s.sent - s.accepted}${rej ? ` (${rej})` : ''}, malformed ${s.malformed}, no recipient ${s.noRecipient}, ${(s.sent / Math.max(s.seconds, 0.001)).toFixed(1)} msgs/s in ${s.seconds.toFixed(1)} s\n`;
 }
 
 export const command: CommandSpec = {
@@ -184,7 +186,7 @@ export const command: CommandSpec = {
     const a = parseArgs(argv, io.cwd);
     const s = await runReplay(a, io.stderr);
     io.stdout.write(formatReplay(s));
-    return s.accepted === s.sent && s.rejected.size === 0 ? 0 : 1;
+    return s.accepted === s.sent && s.noRecipient === 0 ? 0 : 1;
   },
 };
 
