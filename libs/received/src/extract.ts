@@ -101,7 +101,14 @@ export function extractHeaders(raw: Buffer): ExtractedHeaders {
 
 /** Unfolds a multi-line value: line breaks and runs of whitespace become one space. */
 function unfold(s: string): string {
-  return s.replace(/[\r\n\t ]+/g, ' ').trim();
+  // Most values are one line with single spaces: skip the regex then.
+  let simple = s.length > 0 && s.charCodeAt(0) !== 32 && s.charCodeAt(s.length - 1) !== 32;
+  for (let i = 0, prev = 0; simple && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 9 || (c === 32 && prev === 32)) simple = false;
+    prev = c;
+  }
+  return simple ? s : s.replace(/[\r\n\t ]+/g, ' ').trim();
 }
 
 /** The Received values of a raw message, top first (bounded; see extractHeaders for the counts). */

@@ -112,6 +112,8 @@ interface TcpInfo {
   forged: boolean;
   /** CommuniGate's "[ip] verified": the from name was checked against DNS. */
   verified?: boolean;
+  /** XMail's bare "(ip:port)": the from name is the HELO, no rDNS is recorded. */
+  port?: boolean;
 }
 
 /** Reads one comment as TCP-info; null when it carries no IP. */
@@ -157,7 +159,7 @@ function readTcpInfo(comment: string): TcpInfo | null {
   const m = /^(?:(\S+)@)?(\S+)$/.exec(s);
   if (m) {
     const ip = normaliseIp(m[2] as string);
-    if (ip) return { ip, rdns: null, ident: m[1] ? clean(m[1]) : null, helo: null, style: 'bare', forged: false };
+    if (ip) return { ip, rdns: null, ident: m[1] ? clean(m[1]) : null, helo: null, style: 'bare', forged: false, port: /^[0-9.]+:\d+$/.test(m[2] as string) };
   }
   // Obtuse smtpd "name(ip), claiming to be ..." arrives split; handled by the bare-word fallback.
   return null;
@@ -391,7 +393,8 @@ function parseInner(value: string): ReceivedHop {
         hop.fromHelo = first ? clean(first) : null;
         hop.fromRdns = info.verified ? cleanRdns(first) : null;
       }
-    } else if (hop.mta === 'exchange' || hop.mta === 'smtpsvc' || hop.mta === 'scalix') {
+    } else if (hop.mta === 'exchange' || hop.mta === 'smtpsvc' || hop.mta === 'scalix' || info.port) {
+      if (info.port) hop.mta = hop.mta ?? 'xmail';
       hop.fromHelo = first ? clean(first) : null;
       hop.fromRdns = null;
     } else {
@@ -443,6 +446,8 @@ function parseInner(value: string): ReceivedHop {
       hop.fromHelo = first ? clean(first) : helo;
     }
   }
+  // GMX's submission servers ("by mail.gmx.net (mpNNN)") only accept authenticated users (SpamAssassin bug 6877).
+  if (!hop.auth && heloComment && hop.fromIp && hop.by && /^mail\.gmx\.(?:net|com|de)$/i.test(hop.by) && anyMatch(/^mp\d+$/i, byComments)) hop.auth = true;
   if (hop.fromHelo && /^\[?(?:IPv6:)?[0-9a-fA-F:.]+\]?$/.test(hop.fromHelo) && normaliseIp(hop.fromHelo)) flags.push('helo-literal');
 
   if (hop.fromIp) {
