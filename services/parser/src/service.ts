@@ -1,5 +1,5 @@
 // startParser: the parser stage in-process (consume raw, write parsed / DLQ), for main.ts and tests.
-import { createStageConsumer, type KafkaAdapter } from '@spamtrap/kafka';
+import { createStageConsumer, type BatchHandler, type KafkaAdapter } from '@spamtrap/kafka';
 import { silentLogger, type Logger } from '@spamtrap/logging';
 import type { ParserConfig } from './config.js';
 import { createParseHandler, type ParseContext } from './parse-record.js';
@@ -10,9 +10,16 @@ export interface ParserDeps {
   logger?: Logger;
 }
 
+export interface ParserStats {
+  /** Records this instance turned into parsed records / DLQ outcomes (handled, maybe not yet committed). */
+  parsed: number;
+  dlq: number;
+}
+
 export interface RunningParser {
   /** Finish the batch in flight, commit what was written, close the publisher. */
   stop(): Promise<void>;
+  stats(): ParserStats;
 }
 
 /** The parse context (trust resolver, limits) a config describes; exported for the benchmark. */
@@ -34,12 +41,25 @@ export function parseContextFrom(config: ParserConfig): ParseContext {
 export async function startParser(config: ParserConfig, deps: ParserDeps): Promise<RunningParser> {
   const log = (deps.logger ?? silentLogger()).child({ component: 'parser' });
   const publisher = deps.kafka.createPublisher();
+  const counts: ParserStats = { parsed: 0, dlq: 0 };
+  const parse = createParseHandler(parseContextFrom(config));
+  const handler: BatchHandler = async (records) => {
+    const outcomes = await parse(records);
+    for (const o of outcomes) {
+      if (o.kind === 'ok') counts.parsed++;
+      else {
+        counts.dlq++;
+        log.warn({ reason: o.reason, evidenceId: o.evidenceId ?? null, error: o.error?.slice(0, 300) }, 'record to DLQ');
+      }
+    }
+    return outcomes;
+  };
   const consumer = createStageConsumer(deps.kafka, publisher, {
     stage: 'parser',
     groupId: config.groupId,
     topic: config.inputTopic,
     dlqTopic: config.dlqTopic,
-    handler: createParseHandler(parseContextFrom(config)),
+    handler,
     maxBatch: config.maxBatch,
     partitionsConcurrently: config.partitionsConcurrently,
   });
@@ -52,6 +72,7 @@ export async function startParser(config: ParserConfig, deps: ParserDeps): Promi
   log.info({ input: config.inputTopic, output: config.outputTopic, groupId: config.groupId }, 'parser started');
   let stopped: Promise<void> | null = null;
   return {
+    stats: () => ({ ...counts }),
     stop() {
       stopped ??= (async () => {
         try {

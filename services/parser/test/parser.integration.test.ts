@@ -157,8 +157,8 @@ void describe('parser service on the local Kafka', { timeout: 5 * WAIT_MS }, () 
   void it('two parser instances in one group share 4 partitions without loss or duplication', { timeout: 3 * WAIT_MS }, async () => {
     const t = await topics();
     const cfg = config(t);
-    await parser(cfg);
-    await parser(cfg);
+    const one = await parser(cfg);
+    const two = await parser(cfg);
     await sleep(3000); // let both members join before records arrive, so no batch is handed over mid-way
     const n = 80;
     const records = Array.from({ length: n }, (_, i) => {
@@ -175,5 +175,8 @@ void describe('parser service on the local Kafka', { timeout: 5 * WAIT_MS }, () 
     assert.deepEqual(new Set(ids), new Set(records.map((r) => r.key)));
     const partitions = new Set(reader.records.map((r) => r.partition));
     assert.ok(partitions.size > 1, 'output spread over partitions');
+    // Both members did part of the work, and together exactly all of it.
+    assert.ok(one.stats().parsed > 0 && two.stats().parsed > 0, `split ${one.stats().parsed} / ${two.stats().parsed}`);
+    assert.equal(one.stats().parsed + two.stats().parsed, n);
   });
 });

@@ -29,6 +29,7 @@ test('parser stage on the fake: every raw record becomes one parsed or one DLQ r
   await kafka.publisher.publish([...good, bad]);
   await waitFor(() => kafka.records(t.parsed).length === good.length && kafka.records(t.dlq).length === 1, 'outputs');
   await parser.stop();
+  assert.deepEqual(parser.stats(), { parsed: good.length, dlq: 1 });
 
   const ids = kafka.records(t.parsed).map((r) => decodeParsed(r.value).evidenceId).sort();
   assert.deepEqual(ids, good.map((g) => String(g.key)).sort());
