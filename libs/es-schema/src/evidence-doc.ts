@@ -15,6 +15,7 @@ import {
   MAX_URLS,
 } from './limits.js';
 import { evidenceIndexFor } from './names.js';
+import { keyAddress } from './nomination.js';
 import { addressesIn, createRedactor, redactDeep, type Redactor } from './redact.js';
 import { ECS_VERSION } from './templates.js';
 
@@ -46,12 +47,12 @@ const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
 export function recipientAddresses(v: VerdictRecord): string[] {
   const out: string[] = [];
   const smtp = v.parsed?.facts?.smtp;
-  if (smtp && Array.isArray(smtp.rcptTo)) for (const r of smtp.rcptTo) if (typeof r === 'string') out.push(r);
-  for (const h of v.parsed?.walk?.hops ?? []) if (typeof h?.for === 'string') out.push(...addressesIn(h.for));
+  if (smtp && Array.isArray(smtp.rcptTo)) for (const r of smtp.rcptTo.slice(0, MAX_ADDRESSES)) if (typeof r === 'string') out.push(r.slice(0, 320));
+  for (const h of (v.parsed?.walk?.hops ?? []).slice(0, MAX_HOPS)) if (typeof h?.for === 'string') out.push(...addressesIn(h.for));
   const mail = v.parsed?.mail;
   if (mail) {
-    for (const t of mail.to ?? []) if (typeof t === 'string') out.push(...addressesIn(t));
-    for (const [k, val] of Object.entries(mail.extraHeaders ?? {})) {
+    for (const t of (mail.to ?? []).slice(0, MAX_ADDRESSES)) if (typeof t === 'string') out.push(...addressesIn(t));
+    for (const [k, val] of Object.entries(mail.extraHeaders ?? {}).slice(0, MAX_LIST)) {
       if (RECIPIENT_HEADERS.has(k.toLowerCase()) && typeof val === 'string') out.push(...addressesIn(val));
     }
   }
@@ -148,6 +149,18 @@ function prune(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The verdict's nomination when it is usable: a valid peer IP and a key that is an IPv4 address or
+ * an IPv6 /64 (it becomes a document `_id`, limited to 512 bytes). Anything else is not nominated.
+ */
+export function nominationOf(v: VerdictRecord): VerdictRecord['nomination'] {
+  const n = v.nomination;
+  if (n === null || n === undefined || typeof n !== 'object') return null;
+  if (!isIp(n.ip) || typeof n.key !== 'string' || keyAddress(n.key) === null) return null;
+  if (n.probe !== null && n.probe !== 'relay' && n.probe !== 'proxy') return null;
+  return n;
+}
+
 /** Restricted paths are the only place trap addresses may appear. */
 export const RESTRICTED_PATH = 'spamtrap.restricted';
 
@@ -180,7 +193,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
     [smtp?.helo, relay?.helo, relay?.rdns, ...(dns?.ptr ?? []), dns?.fcrdns, ...hops.flatMap((h) => [h.fromHelo, h.fromRdns, h.by])],
     MAX_RELATED,
   );
-  const nomination = v.nomination && isIp(v.nomination.ip) ? v.nomination : null;
+  const nomination = nominationOf(v);
 
   const doc = {
     '@timestamp': ts,

@@ -24,11 +24,21 @@ export function normaliseAddress(a: string): string {
   return a.trim().replace(/^<+/, '').replace(/>+$/, '').trim().toLowerCase();
 }
 
-const ADDRESS_IN_TEXT_RE = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g;
+// Bounded quantifiers (RFC 5321: local part 64, domain 255) keep the scan linear on hostile text.
+const ADDRESS_IN_TEXT_RE = /[^\s<>"'(),;:[\]@]{1,64}@[^\s<>"'(),;:[\]@]{1,255}/g;
+/** Header values and `for` clauses longer than this are cut before looking for addresses. */
+const MAX_SCAN_CHARS = 4096;
+/** Addresses taken from one text. */
+const MAX_ADDRESSES_PER_TEXT = 50;
 
 /** Email addresses found in free text such as a Received `for` clause or a Delivered-To header. */
 export function addressesIn(text: string): string[] {
-  return [...text.matchAll(ADDRESS_IN_TEXT_RE)].map((m) => normaliseAddress(m[0]).replace(/\.+$/, ''));
+  const out: string[] = [];
+  for (const m of text.slice(0, MAX_SCAN_CHARS).matchAll(ADDRESS_IN_TEXT_RE)) {
+    out.push(normaliseAddress(m[0]).replace(/\.+$/, ''));
+    if (out.length >= MAX_ADDRESSES_PER_TEXT) break;
+  }
+  return out;
 }
 
 function escapeRe(s: string): string {
@@ -89,7 +99,7 @@ export function createRedactor(addresses: readonly string[], secret: string = ''
   const re = forms.length === 0 ? null : new RegExp(forms.map(escapeRe).join('|'), 'gi');
   const domains = trapDomains.map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
   const domainRe =
-    domains.length === 0 ? null : new RegExp(`[^\\s<>"'(),;:[\\]@]+@(?:${domains.map(escapeRe).join('|')})(?![a-z0-9.-]*[a-z0-9])`, 'gi');
+    domains.length === 0 ? null : new RegExp(`[^\\s<>"'(),;:[\\]@]{1,64}@(?:${domains.map(escapeRe).join('|')})(?![a-z0-9.-]{0,255}[a-z0-9])`, 'gi');
   return {
     redact(s: string): string {
       if (s === '') return s;

@@ -125,3 +125,37 @@ test('import records take their time from the top Received date, not the import 
   v.parsed.mail!.date = '2099-01-01T00:00:00.000Z';
   assert.equal(buildEvidenceDoc(v, { prefix: 'spamtrap' }).index, 'spamtrap-evidence-2026.11');
 });
+
+test('adversarial records: huge lists, NUL bytes, missing parts, bad dates and bad nominations still build a mapping-clean doc', () => {
+  const types = fieldTypes('evidence');
+  const junk = 'x\u0000\u0007y'.repeat(50_000);
+  const v = verdictFixture({ evidenceId: ID, helo: junk, subject: junk });
+  const hop0 = v.parsed.walk.hops[0]!;
+  v.parsed.walk.hops = Array.from({ length: 10_000 }, (_, i) => ({ ...hop0, fromIp: i % 2 ? '10.0.0.1' : 'garbage', date: 'yesterday', for: junk }));
+  v.parsed.mail!.urls = Array.from({ length: 5000 }, (_, i) => `https://u${i}.example/${junk.slice(0, 10_000)}`);
+  v.parsed.mail!.attachments = Array.from({ length: 1000 }, () => ({ filename: junk, contentType: junk, size: Number.NaN, sha256: junk }));
+  v.parsed.mail!.extraHeaders = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`X-H${i}`, junk]));
+  v.reasons = Array.from({ length: 1000 }, () => ({ code: junk, detail: { [junk]: junk, list: [junk, junk] } }));
+  v.nomination = { ip: '198.51.100.23', key: 'k'.repeat(600), probe: 'relay' };
+  v.parsed.mail!.date = '99999-01-01T00:00:00Z';
+  const { doc } = buildEvidenceDoc(v, { prefix: 'p' });
+  for (const p of leafPaths(doc, '', new Set(), OPAQUE)) assert.ok(types.has(p), `field ${p} is not in the template`);
+  const json = JSON.stringify(doc);
+  assert.ok(!json.includes('\\u0000'), 'NUL bytes are replaced');
+  assert.ok(json.length < 4_000_000, `document is bounded (${json.length} chars)`);
+  const d = doc as { spamtrap: { received: { hops: unknown[] }; nomination?: unknown }; url: { full: string[] }; email: { attachments: unknown[]; origination_timestamp?: string } };
+  assert.equal(d.spamtrap.received.hops.length, 100);
+  assert.equal(d.url.full.length, 200);
+  assert.equal(d.email.attachments.length, 50);
+  assert.equal(d.spamtrap.nomination, undefined, 'an unusable nomination key is not indexed');
+  assert.equal(d.email.origination_timestamp, undefined);
+
+  const bare = verdictFixture({ evidenceId: ID });
+  bare.parsed.mail = null;
+  bare.dns = null;
+  bare.parsed.walk.relay = null;
+  bare.parsed.walk.hops = [];
+  bare.parsed.rawBase64 = '';
+  const b = buildEvidenceDoc(bare, { prefix: 'p' });
+  for (const p of leafPaths(b.doc, '', new Set(), OPAQUE)) assert.ok(types.has(p), `bare field ${p}`);
+});

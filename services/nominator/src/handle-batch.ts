@@ -1,7 +1,7 @@
 // The verdicts batch handler: index evidence, recompute touched nominations, enqueue probe jobs, then report one outcome per record.
 import { ContractError, decodeVerdict, type VerdictRecord } from '@spamtrap/contracts';
 import { isVersionConflict, type BulkOp, type EsStore } from '@spamtrap/es';
-import { buildEvidenceDoc, buildNominationDoc, evidenceTime, indexNames, type NominationView } from '@spamtrap/es-schema';
+import { buildEvidenceDoc, buildNominationDoc, evidenceTime, indexNames, nominationOf, type NominationView } from '@spamtrap/es-schema';
 import type { BatchHandler, IncomingRecord, RecordOutcome } from '@spamtrap/kafka';
 import type { Logger } from '@spamtrap/logging';
 import { describeFailure, refreshIndices, writeAll, type BulkLimits } from './bulk.js';
@@ -93,8 +93,8 @@ export function createVerdictHandler(settings: VerdictHandlerSettings, deps: Ver
     // 3. Recompute the nominations the batch touched, from the evidence index (now refreshed).
     const byKey = new Map<string, Item[]>();
     for (const it of indexed) {
-      const key = it.verdict!.nomination?.key;
-      if (typeof key !== 'string' || key === '') continue;
+      const key = nominationOf(it.verdict!)?.key;
+      if (key === undefined) continue;
       const list = byKey.get(key) ?? [];
       list.push(it);
       byKey.set(key, list);

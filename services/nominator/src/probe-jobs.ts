@@ -1,5 +1,6 @@
 // Probe-job policy: which verdicts lead to a job, the deterministic job id, and the job data.
 import type { ProbeKind, VerdictRecord } from '@spamtrap/contracts';
+import { nominationOf } from '@spamtrap/es-schema';
 
 /** What the nominator needs from the probe queue (structurally the `ProbeQueue` of @spamtrap/queue). */
 export interface ProbeEnqueuer {
@@ -26,7 +27,7 @@ const CLASS_KIND: Partial<Record<VerdictRecord['class'], ProbeKind>> = {
 
 /** The probe kind for a verdict, or null: only open-relay and open-proxy suspects with a nomination are probed. */
 export function probeKindOf(v: VerdictRecord): ProbeKind | null {
-  if (v.nomination === null || v.nomination === undefined) return null;
+  if (nominationOf(v) === null) return null;
   return CLASS_KIND[v.class] ?? null;
 }
 
