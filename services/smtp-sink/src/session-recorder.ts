@@ -82,6 +82,9 @@ export class ConnectionRecord {
       const text = line.toString('latin1');
       const http = detectHttp(text);
       if (http !== null) found.push({ code: http.code, line: escapeBytes(line, ANOMALY_DETAIL_MAX_CHARS) });
+      // The HELO of a session that delivers nothing is only known from here (smtp-server has no HELO hook).
+      const helo = /^(?:HELO|EHLO|LHLO) +(.*)$/i.exec(text);
+      if (helo !== null && this.helo === null) this.helo = boundHelo(helo[1]!.trim());
       // After STARTTLS the bytes are a TLS handshake, after DATA/BDAT they are the message (a body line
       // reading "GET / HTTP/1.1" is content, not a request): the dialogue part of the transcript ends.
       if (/^(STARTTLS|DATA|BDAT)\b/i.test(text)) {

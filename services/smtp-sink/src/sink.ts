@@ -148,6 +148,11 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
       setTimeout(() => socket.destroy(), 500).unref();
     }
     await Promise.all(closed);
+    // Sessions closing now still publish their evidence (deferred by one setImmediate): wait for the sockets
+    // (each is destroyed within 500 ms above), then for those publishes, before the caller closes the publisher.
+    const socketsGone = Date.now() + 1500;
+    while (door.openConnections > 0 && Date.now() < socketsGone) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r));
     await Promise.allSettled([...ctx.pendingSessionPublishes]);
     await health?.close();
     logger.info('smtp-sink stopped');

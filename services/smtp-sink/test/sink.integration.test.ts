@@ -123,7 +123,7 @@ test('size limit answers 552 and records OVERSIZE; recipient limit answers 452',
     const s = sessions(publisher);
     assert.equal(s.length, 1);
     assert.ok(s[0]!.anomalies.some((a) => a.code === 'OVERSIZE'));
-    assert.equal(s[0]!.helo, null); // no message was accepted, HELO is only known from the transcript
+    assert.equal(s[0]!.helo, 'big.example'); // no message was accepted: HELO taken from the transcript
     assert.match(s[0]!.transcript[0]!, /^HELO big\.example/);
   } finally {
     await sink.stop();
