@@ -457,6 +457,11 @@ function parseInner(value: string): ReceivedHop {
   }
   if (anyIn(LOCAL_UNLESS_IP, protoSet) || marks.withLocal) return ignored(hop, `local delivery (with ${withWords[0] ?? 'local'})`);
   if (first && /^localhost$/i.test(first)) return ignored(hop, 'local hop without address');
+  // Forms that never record an address, which SpamAssassin also skips: "from user@host by ..." (local
+  // submission), "from x with LMTP by ..." (local delivery) and a bare "from NAME by HOST" with no TCP-info.
+  if (first && first.includes('@')) return ignored(hop, 'local submission (from user@host)');
+  if (protoSet.has('LMTP') || protoSet.has('LMTPA')) return ignored(hop, 'local delivery (LMTP without address)');
+  if (first && fromTokens.length === 1 && cl.by) return ignored(hop, 'name-only hop (no address recorded)');
   hop.kind = 'unparsed';
   hop.note = cl.by ? 'no sending IP in the from clause' : 'no by clause and no sending IP';
   return hop;

@@ -177,7 +177,10 @@ export const CASES: Case[] = [
     expect: { kind: 'relay', fromIp: '192.0.2.150' } },
   { name: 'bare from-literal (forged generic)', line: `from [192.0.2.151] by mx.example.com with SMTP; ${D}`,
     expect: { kind: 'relay', fromIp: '192.0.2.151', fromHelo: null } },
-  { name: 'no IP at all', line: `from party by relay.example with SMTP id 7AEq; ${D}`, expect: { kind: 'unparsed', fromIp: null } },
+  { name: 'name-only hop records no address (ignored, as SpamAssassin)', line: `from party by relay.example with SMTP id 7AEq; ${D}`, expect: { kind: 'ignored', fromIp: null } },
+  { name: 'from user@host is local submission', line: 'from Dwsf@example.com by imo-m01.example.com (mail_out_v36_r4.12.) id m.b9.3bfe3305 (4116) for <x@example.com>; Tue, 3 Feb 2004 11:14:06 -0500 (EST)',
+    expect: { kind: 'ignored', fromIp: null } },
+  { name: 'TCP-info without an address is unparsed', line: `from x.example (phishing@pot.160.131.109) by relay.example with SMTP id 7AEq; ${D}`, expect: { kind: 'unparsed', fromIp: null } },
   { name: 'lower-case keywords and ESMTPA;', line: `FROM helo.example (rdns.example [192.0.2.160]) BY mx.example.com WITH ESMTPA; ${D}`,
     expect: { kind: 'relay', fromIp: '192.0.2.160', auth: true, with: 'ESMTPA' } },
 
