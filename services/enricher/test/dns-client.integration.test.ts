@@ -118,3 +118,13 @@ test('warm-cache facts (no timers, no queries) equal the cold facts, failures an
   }
   dns.close();
 });
+
+test('IPv6 peers: PTR via ip6.arpa and AAAA forward confirmation', async () => {
+  const { reverseName } = await import('@spamtrap/ip');
+  const dns = client();
+  server.set(reverseName('2a01:4f8:1:2::abcd')!, { PTR: ['v6host.example.test'] });
+  server.set('v6host.example.test', { AAAA: ['2a01:04f8:0001:0002:0000:0000:0000:abcd'] });
+  const f = await lookupDnsFacts('2A01:4F8:1:2::ABCD', null, dns, { deadlineMs: 2000, maxForwardNames: 3 });
+  assert.deepEqual(f, { ptr: ['v6host.example.test'], fcrdns: 'v6host.example.test', heloAddresses: null, errors: {} });
+  dns.close();
+});
