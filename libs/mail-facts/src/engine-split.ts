@@ -22,7 +22,7 @@ const MAX_CHILD_NODES = 1000;
 
 interface Leaf {
   node: MimeNode;
-  kind: 'text' | 'html' | 'attachment' | 'skip';
+  kind: 'text' | 'html' | 'attachment';
   chunks: Buffer[];
 }
 
@@ -77,7 +77,7 @@ export async function parseWithSplitter(message: Buffer, maxHeadBytes: number, m
   let current: Leaf | null = null;
 
   const finish = (leaf: Leaf | null): void => {
-    if (leaf === null || leaf.kind === 'skip') return;
+    if (leaf === null) return;
     if (leaf.kind === 'attachment') {
       const node = leaf.node;
       const filename = node.filename || null;
