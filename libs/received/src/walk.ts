@@ -201,7 +201,15 @@ function chainChecks(hops: ReceivedHop[], boundary: number, opts: WalkOptions, r
       if (opts.now && ms - opts.now.getTime() > skew) reasons.push({ code: 'DATE_IN_FUTURE', hop: i, detail: { date: h.date } });
       upperDate = { ms, i };
     }
-    if (h.kind !== 'relay' || from < 0 || i < from) continue;
+    if (from < 0 || i < from) continue;
+    if (h.kind === 'unparsed' && prevRelay !== -1 && h.by) {
+      // An unparsed header still names its receiver: check the link, then there is no sender side to link on.
+      const up = hops[prevRelay] as ReceivedHop;
+      if (!byMatchesFrom(up, h)) reasons.push({ code: 'BY_FROM_MISMATCH', hop: i, detail: { by: h.by, aboveFromRdns: up.fromRdns, aboveFromHelo: up.fromHelo, aboveFromIp: up.fromIp } });
+      prevRelay = -1;
+      continue;
+    }
+    if (h.kind !== 'relay') continue;
     const ip = h.fromIp as string;
     const special = specialPurpose(ip);
     if (special === null) seenPublic = true;

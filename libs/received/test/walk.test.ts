@@ -106,6 +106,17 @@ describe('walkHops without session facts', () => {
     assert.equal(mismatch?.hop, 1);
   });
 
+  it('checks the by/from link into an unparsed header below the boundary', () => {
+    const w = walkHops([
+      `from sender.example (93.184.216.5) by in1.mx.example.net (10.0.0.1) with Microsoft SMTP Server id 15.20; ${D(12)}`,
+      `from unknown (HELO x.example) (Tue, 14 Feb 2023 11:00:00 +0000) by elsewhere.example with SMTP; ${D(11)}`,
+    ], { trusted: T });
+    assert.equal(w.relay?.ip, '93.184.216.5');
+    const m = w.reasons.find((r) => r.code === 'BY_FROM_MISMATCH');
+    assert.equal(m?.hop, 1);
+    assert.ok(!codes(w).includes('UNPARSED_ABOVE_BOUNDARY'));
+  });
+
   it('flags DATE_IN_FUTURE only against a given now', () => {
     const vals = [`from a (a [192.0.2.3]) by in1.mx.example.net (Postfix) with SMTP id A; Tue, 14 Feb 2040 10:00:00 +0000`];
     assert.ok(!codes(walkHops(vals, { trusted: T })).includes('DATE_IN_FUTURE'));
