@@ -445,3 +445,40 @@ test('health and metrics endpoints', async () => {
     await sink.stop();
   }
 });
+
+test('adversarial clients (binary junk, half-close, resets, endless lines) do not break the sink', async () => {
+  const { sink, port, publisher } = await startTestSink({ pregreetMs: 30, maxLineBytes: 1024 });
+  try {
+    // Binary junk then close, inside the pre-greeting window.
+    const a = await RawSmtp.open(port);
+    a.write(Buffer.from([0x00, 0xff, 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0xfe, 0x0d, 0x0a]));
+    a.socket.end();
+    // Half-close right after connecting.
+    const b = await RawSmtp.open(port);
+    b.socket.end();
+    // Resets at every stage.
+    for (let i = 0; i < 20; i++) {
+      const c = await RawSmtp.open(port);
+      if (i % 2 === 0) c.write('EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\npartial');
+      c.socket.resetAndDestroy();
+    }
+    // A line that never ends.
+    const d = await RawSmtp.open(port);
+    await d.reply();
+    d.write('X'.repeat(200_000));
+    assert.equal((await d.reply()).code, 421);
+    await d.waitClosed();
+    await settle(300);
+    // Still serving.
+    const ok = await RawSmtp.open(port);
+    assert.equal((await ok.reply()).code, 220);
+    await ok.cmd('EHLO fine.example');
+    assert.equal((await sendOne(ok)).code, 250);
+    ok.close();
+    await settle();
+    const junk = sessions(publisher).find((s) => s.anomalies.some((x) => x.code === 'EARLY_TALKER' && x.detail!.startsWith('\\x00\\xff')));
+    assert.ok(junk, 'the binary early talker is on record');
+  } finally {
+    await sink.stop();
+  }
+});
