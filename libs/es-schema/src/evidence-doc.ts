@@ -322,7 +322,12 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
             attachment_count: Array.isArray(mail.attachments) ? mail.attachments.length : 0,
             attachment_types: boundList(attachments.map((a) => a.contentType), MAX_ATTACHMENTS, 255),
             header_count: numOrNull(mail.headerCount),
-            headers: boundList(Object.entries(mail.extraHeaders ?? {}).map(([k, val]) => `${k.toLowerCase()}: ${String(val)}`), MAX_LIST),
+            headers: boundList(
+              Object.entries(mail.extraHeaders ?? {})
+                .slice(0, MAX_LIST)
+                .map(([k, val]) => `${bound(k, 128).toLowerCase()}: ${bound(String(val))}`),
+              MAX_LIST,
+            ),
             issues: issues.codes,
             auto_reply: mail.autoReply
               ? { dsn: mail.autoReply.dsn === true, auto_submitted: boundOrNull(mail.autoReply.autoSubmitted), precedence: boundOrNull(mail.autoReply.precedence) }
