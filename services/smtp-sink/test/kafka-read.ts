@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 
 /** Read `topic` from the beginning until `done(messages)` is true or `timeoutMs` passed. */
-export async function readTopic(topic: string, done: (m: KafkaMessage[]) => boolean, timeoutMs = 30_000): Promise<KafkaMessage[]> {
-  const kafka = new Kafka({ brokers: BROKERS, clientId: 'smtp-sink-test-reader', logLevel: logLevel.NOTHING });
+export async function readTopic(topic: string, done: (m: KafkaMessage[]) => boolean, timeoutMs = 30_000, brokers = BROKERS): Promise<KafkaMessage[]> {
+  const kafka = new Kafka({ brokers, clientId: 'smtp-sink-test-reader', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `smtp-sink-test-${randomBytes(6).toString('hex')}` });
   const got: KafkaMessage[] = [];
   await consumer.connect();
