@@ -26,7 +26,7 @@ export const nominatorSettings = {
   installTemplates: bool({ env: 'NOMINATOR_INSTALL_TEMPLATES', doc: 'Install index templates at start (idempotent)', default: true }),
   storeRaw: bool({ env: 'NOMINATOR_STORE_RAW', doc: 'Keep the raw message (base64) in spamtrap.restricted.raw', default: true }),
   redactionSecret: str({ env: 'SPAMTRAP_REDACTION_SECRET', doc: 'HMAC key for trap tokens (trap-<hex>); empty = plain sha256', default: '' }),
-  trapDomains: list({ env: 'SPAMTRAP_TRAP_DOMAINS', doc: 'Trap domains: every address at them is redacted outside spamtrap.restricted', default: [] }),
+  trapDomains: list({ env: 'NOMINATOR_TRAP_DOMAINS', doc: 'Trap domains: every address at them is redacted outside spamtrap.restricted', default: [] }),
   maxBatch: int({ env: 'NOMINATOR_MAX_BATCH', doc: 'Records handed to the nominator at once', default: 500, min: 1, max: 5000 }),
   partitionsConcurrently: int({ env: 'NOMINATOR_PARTITIONS_CONCURRENTLY', doc: 'Partitions one instance works on at the same time', default: 1, min: 1, max: 64 }),
   bulkMaxBytes: int({ env: 'NOMINATOR_BULK_MAX_BYTES', doc: 'Largest bulk request body (bytes); a batch is split into several requests', default: 5 * 1024 * 1024, min: 64 * 1024, max: 90 * 1024 * 1024 }),
