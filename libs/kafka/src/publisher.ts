@@ -3,7 +3,7 @@ import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { Partitioners } from './kafkajs.js';
 import type { KafkaHandle } from './client.js';
 import { PublishBatcher } from './batcher.js';
-import { PublisherClosedError, isRecordRejectedError } from './errors.js';
+import { PublisherClosedError, PublishTimeoutError, isRecordRejectedError } from './errors.js';
 import type { OutgoingRecord, PublisherOptions, RecordPublisher } from './types.js';
 
 /** kafkajs groups messages by topic. */
@@ -33,6 +33,9 @@ export function createPublisher(kafka: KafkaHandle, opts: PublisherOptions = {})
   });
   let connected = false;
   let lastFailed = false;
+  // A caller timed out while its send was still pending: the broker is slow or gone even if the
+  // client has not given up yet (its retries outlast the caller's bound). Cleared by the next ack.
+  let timedOut = false;
   let closing = false;
   let connecting: Promise<void> | null = null;
   producer.on(producer.events.CONNECT, () => (connected = true));
@@ -56,6 +59,7 @@ export function createPublisher(kafka: KafkaHandle, opts: PublisherOptions = {})
         await ensureConnected();
         await producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1, timeout: config.requestTimeoutMs });
         lastFailed = false;
+        timedOut = false;
       } catch (err) {
         // A record-specific refusal says nothing about the cluster's health.
         if (!isRecordRejectedError(err)) lastFailed = true;
@@ -74,9 +78,12 @@ export function createPublisher(kafka: KafkaHandle, opts: PublisherOptions = {})
   return {
     publish(records, o) {
       if (closing) return Promise.reject(new PublisherClosedError());
-      return batcher.submit(records, o?.timeoutMs ?? opts.defaultTimeoutMs ?? config.publishTimeoutMs);
+      return batcher.submit(records, o?.timeoutMs ?? opts.defaultTimeoutMs ?? config.publishTimeoutMs).catch((err: unknown) => {
+        if (err instanceof PublishTimeoutError) timedOut = true;
+        throw err;
+      });
     },
-    isHealthy: () => connected && !lastFailed && !closing,
+    isHealthy: () => connected && !lastFailed && !timedOut && !closing,
     async close() {
       if (closing) return;
       closing = true;
