@@ -153,3 +153,18 @@ test('IPv6 evidence is nominated under its /64 key and the job id encodes it', a
   assert.ok(await queue.getJob(jobId));
   assert.equal((await queue.counts()).waiting, 1);
 });
+
+test('Elasticsearch 429/503: retried with backoff; beyond the budget the batch throws (nothing committed), then succeeds idempotently', async () => {
+  const { store, handler } = await setup();
+  const batch = [rec(encodeJson(verdictFixture({ evidenceId: id(40), peerIp: '198.51.100.60' })))];
+  // A short burst of 429s on items is absorbed by the adapter's retries.
+  store.cluster.injectFailures({ scope: 'items', status: 429, requests: 2 });
+  assert.deepEqual((await handler(batch)).map((o) => o.kind), ['ok']);
+  // An outage longer than the retry budget surfaces as a transient error.
+  store.cluster.injectFailures({ scope: 'request', status: 503, requests: 1000 });
+  await assert.rejects(handler([rec(encodeJson(verdictFixture({ evidenceId: id(41), peerIp: '198.51.100.60' })))]), (e: Error & { transient?: boolean }) => e.transient === true);
+  store.cluster.failures = [];
+  assert.deepEqual((await handler([rec(encodeJson(verdictFixture({ evidenceId: id(41), peerIp: '198.51.100.60' })))])).map((o) => o.kind), ['ok']);
+  const nom = await store.get(names.nominations, '198.51.100.60');
+  assert.equal((nom.source as { spamtrap: { nomination: { hits: number } } }).spamtrap.nomination.hits, 2);
+});
