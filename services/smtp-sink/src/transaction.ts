@@ -28,6 +28,12 @@ export function onRcptTo(ctx: SinkContext) {
   };
 }
 
+/** Kafka's record-size refusals (kafkajs protocol error types; the in-memory fake uses the same). */
+export function isTooLargeForTopic(err: unknown): boolean {
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
+}
+
 /** True when the message has a LF not preceded by CR (bare LF, RFC 5321 2.3.8): a spamware tell. */
 export function hasBareLf(buf: Buffer): boolean {
   let i = buf.indexOf(0x0a);
@@ -115,6 +121,12 @@ export function onData(ctx: SinkContext, sockets: Map<string, Socket>) {
       void accept(ctx, rec, session, raw).then(
         (reply) => cb(null, reply),
         (err: unknown) => {
+          if (isTooLargeForTopic(err)) {
+            // Retrying cannot help: the topic's max.message.bytes is below SINK_MAX_MESSAGE_BYTES (a deployment error).
+            logger.error({ err, cid: session.id, topic: config.topicRaw }, 'Kafka refused the message as too large: raise the topic max.message.bytes');
+            metrics.messagesRejected.inc({ reason: 'kafka_too_large' });
+            return cb(smtpError(552, '5.3.4 Message too big for system'));
+          }
           logger.warn({ err, cid: session.id }, 'message not accepted: Kafka did not acknowledge');
           metrics.messagesRejected.inc({ reason: 'kafka_unavailable' });
           cb(smtpError(451, '4.3.0 Temporary failure storing the message, try again later'));

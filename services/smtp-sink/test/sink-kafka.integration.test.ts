@@ -208,3 +208,26 @@ test('SIGTERM drains: exit code 0 and every 250 is in Kafka', { timeout: 120_000
     assert.deepEqual(accepted.filter((id) => !keys.has(id)), []);
   }),
 );
+
+test('a topic whose max.message.bytes is below the sink limit: 552, not an endless 451', { timeout: 90_000 }, async () => {
+  const id = randomBytes(4).toString('hex');
+  const t = { raw: `test-${id}.small.raw`, sessions: `test-${id}.small.sessions` };
+  const admin = createKafka(loadKafkaConfig()).createAdmin();
+  await admin.ensureTopics([{ topic: t.raw, partitions: 1, maxMessageBytes: 50_000 }, { topic: t.sessions, partitions: 1 }]);
+  const publisher = createKafka(loadKafkaConfig()).createPublisher();
+  const sink = await startSink(testSettings({ topicRaw: t.raw, topicSessions: t.sessions, maxMessageBytes: 200_000 }), { publisher, logger: silentLogger(), processMetrics: false });
+  try {
+    const c = await RawSmtp.open(sink.address.port);
+    await c.reply();
+    await c.cmd('EHLO big.example');
+    const big = await sendOne(c, 'x@trap.example', message('big', 'q'.repeat(100_000)));
+    assert.equal(big.code, 552, big.text);
+    assert.equal((await sendOne(c)).code, 250, 'small messages still flow');
+    c.close();
+  } finally {
+    await sink.stop();
+    await publisher.close();
+    await admin.deleteTopics([t.raw, t.sessions]).catch(() => undefined);
+    await admin.close();
+  }
+});

@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { RAW_HEADERS, decodeRawFacts, isEvidenceId, type RawFacts, type SessionEvidenceRecord } from '@spamtrap/contracts';
-import { RawSmtp, TestPublisher, message, sendOne, startTestSink } from './helpers.js';
+import { createMemoryKafka } from '@spamtrap/kafka';
+import { silentLogger } from '@spamtrap/logging';
+import { startSink } from '../src/sink.js';
+import { RawSmtp, TestPublisher, message, sendOne, startTestSink, testSettings } from './helpers.js';
 
 const facts = (p: TestPublisher, i = 0): RawFacts => decodeRawFacts(String(p.on('raw')[i]!.headers![RAW_HEADERS.facts]));
 const sessions = (p: TestPublisher): SessionEvidenceRecord[] => p.on('sessions').map((r) => JSON.parse(String(r.value)) as SessionEvidenceRecord);
@@ -480,5 +483,31 @@ test('adversarial clients (binary junk, half-close, resets, endless lines) do no
     assert.ok(junk, 'the binary early talker is on record');
   } finally {
     await sink.stop();
+  }
+});
+
+test('with the in-memory Kafka fake: injected failure and unavailability give 451, a record too large for the topic 552', async () => {
+  const mem = createMemoryKafka();
+  await mem.admin.ensureTopics([{ topic: 'raw', partitions: 2, maxMessageBytes: 50_000 }, { topic: 'sessions', partitions: 1 }]);
+  const publisher = mem.createPublisher();
+  const sink = await startSink(testSettings({ maxMessageBytes: 100_000, sinkPublishTimeoutMs: 500 }), { publisher, logger: silentLogger(), processMetrics: false });
+  try {
+    const c = await RawSmtp.open(sink.address.port);
+    await c.reply();
+    await c.cmd('EHLO mem.example');
+    assert.equal((await sendOne(c)).code, 250);
+    mem.failNextPublishes(1);
+    assert.equal((await sendOne(c)).code, 451);
+    mem.setUnavailable(true);
+    assert.equal((await sendOne(c)).code, 451);
+    mem.setUnavailable(false);
+    const big = await sendOne(c, 'x@trap.example', message('big', 'b'.repeat(60_000)));
+    assert.equal(big.code, 552, big.text);
+    assert.equal((await sendOne(c)).code, 250);
+    c.close();
+    assert.equal(mem.records('raw').length, 2, 'exactly the two 250s are in the topic');
+  } finally {
+    await sink.stop();
+    await publisher.close();
   }
 });
