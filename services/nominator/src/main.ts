@@ -1,4 +1,5 @@
 // Nominator process entry: load config (exit 78 on mistakes), connect ES, Redis and Kafka, run until SIGTERM/SIGINT, drain.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '@spamtrap/config';
 import { createEsStore, esConfigSchema, type EsConfig } from '@spamtrap/es';
 import { createKafka } from '@spamtrap/kafka';
@@ -9,6 +10,8 @@ import { startNominator } from './service.js';
 
 /** EX_CONFIG from sysexits.h: the conventional exit code for bad configuration. */
 const EXIT_CONFIG = 78;
+/** Longest wait between start-up attempts to reach Redis. */
+const START_RETRY_MAX_MS = 10_000;
 
 function loadAll(): { config: NominatorConfig; es: EsConfig; queue: QueueConfig } {
   const lines: string[] = [];
@@ -39,7 +42,16 @@ async function main(): Promise<void> {
   const store = createEsStore(es);
   const health = await store.health();
   if (!health.ok) logger.warn({ status: health.status, detail: health.detail }, 'Elasticsearch not ready yet; batches retry until it is');
-  const queue: ProbeQueue | null = config.probeEnabled ? await createBullProbeQueue({ ...queueConfig, cooldownSeconds: config.probeCooldownSeconds }) : null;
+  // Redis down at start is transient like any other outage: wait for it instead of exiting.
+  let queue: ProbeQueue | null = null;
+  for (let attempt = 1; config.probeEnabled && queue === null; attempt++) {
+    try {
+      queue = await createBullProbeQueue({ ...queueConfig, cooldownSeconds: config.probeCooldownSeconds });
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, attempt }, 'probe queue (Redis) unavailable; retrying');
+      await sleep(Math.min(START_RETRY_MAX_MS, 500 * attempt));
+    }
+  }
   const kafka = createKafka(config, logger);
   const nominator = await startNominator(config, { kafka, store, queue, logger });
   let stopping = false;
