@@ -73,8 +73,10 @@ async function setup(): Promise<{ store: MemoryEsStore; queue: MemoryProbeQueue;
 test('bad records go to the DLQ with a reason; good ones are indexed and nominated', async () => {
   const { store, queue, handler } = await setup();
   const good = verdictFixture({ evidenceId: id(1), acceptedAt: '2026-11-20T10:00:00.000Z' });
-  const out = await handler([rec('not json'), rec(null), rec(encodeJson({ v: 1, evidenceId: 'x' })), rec(encodeJson(good))]);
-  assert.deepEqual(out.map((o) => o.kind), ['dlq', 'dlq', 'dlq', 'ok']);
+  const hollow = { v: 1, evidenceId: id(99), class: 'unknown', reasons: [], nomination: null, parsed: {} };
+  const out = await handler([rec('not json'), rec(null), rec(encodeJson({ v: 1, evidenceId: 'x' })), rec(encodeJson(hollow)), rec(encodeJson(good))]);
+  assert.deepEqual(out.map((o) => o.kind), ['dlq', 'dlq', 'dlq', 'dlq', 'ok']);
+  assert.equal(out[3]!.kind === 'dlq' && out[3]!.reason, 'DOC_BUILD_FAILED');
   assert.equal(out[0]!.kind === 'dlq' && out[0]!.reason, 'DECODE_FAILED');
   assert.equal(out[1]!.kind === 'dlq' && out[1]!.reason, 'EMPTY_RECORD');
   assert.equal(out[2]!.kind === 'dlq' && out[2]!.reason, 'CONTRACT_VIOLATION');
