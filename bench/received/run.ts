@@ -135,19 +135,29 @@ for (let r = 0; r < rounds; r++) {
   res.parser.push(oursParser());
   const h = sa('headers');
   if (h) res.saHdr.push(h);
-  process.stderr.write(`  round ${r + 1}: explain ${fmt(res.explain.at(-1)?.wall)} msg/s, SA ${fmt(m?.wall)} msg/s, parser ${fmt(res.parser.at(-1)?.wall)} hdr/s, SA ${fmt(h?.wall)} hdr/s (wall)\n`);
+  process.stderr.write(`  round ${r + 1}: explain ${fmt(res.explain.at(-1)?.wall)} msg/s (${fmt(res.explain.at(-1)?.cpu)}/cpu-s), marginal ${fmt(res.marginal.at(-1)?.wall)}, SA ${fmt(m?.wall)} msg/s (${fmt(m?.cpu)}/cpu-s); parser ${fmt(res.parser.at(-1)?.wall)} hdr/s (${fmt(res.parser.at(-1)?.cpu)}/cpu-s), SA ${fmt(h?.wall)} hdr/s (${fmt(h?.cpu)}/cpu-s)\n`);
 }
 const med = (a: Rate[], k: keyof Rate): number | null => (a.length ? median(a.map((x) => x[k])) : null);
-const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null && b > 0 ? `${(a / b).toFixed(1)}x` : 'n/a');
+/**
+ * Median of per-round ratios: each round runs ours and SpamAssassin back to back, so a round's ratio compares
+ * like with like even when the machine's load changes between rounds (a ratio of column medians would not).
+ */
+const roundRatio = (a: Rate[], b: Rate[], k: keyof Rate): string => {
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return 'n/a';
+  const rs: number[] = [];
+  for (let i = 0; i < n; i++) rs.push((a[i] as Rate)[k] / (b[i] as Rate)[k]);
+  return `${median(rs).toFixed(1)}x`;
+};
 const spread = (a: Rate[]): string => (a.length > 1 ? `${Math.round(((Math.max(...a.map((x) => x.wall)) - Math.min(...a.map((x) => x.wall))) / median(a.map((x) => x.wall))) * 100)}%` : '-');
 const rows = [
-  ['measure', 'spamtrap', 'SpamAssassin 4', 'ratio', 'wall spread ours / SA'],
-  ['messages/s wall: explain --json e2e vs SA parse+relays', fmt(med(res.explain, 'wall')), fmt(med(res.saMsg, 'wall')), ratio(med(res.explain, 'wall'), med(res.saMsg, 'wall')), `${spread(res.explain)} / ${spread(res.saMsg)}`],
-  ['messages per CPU-second: same', fmt(med(res.explain, 'cpu')), fmt(med(res.saMsg, 'cpu')), ratio(med(res.explain, 'cpu'), med(res.saMsg, 'cpu')), ''],
-  ['messages/s wall, start-up excluded (marginal) vs SA', fmt(med(res.marginal, 'wall')), fmt(med(res.saMsg, 'wall')), ratio(med(res.marginal, 'wall'), med(res.saMsg, 'wall')), `${spread(res.marginal)} / ${spread(res.saMsg)}`],
-  ['messages per CPU-second, start-up excluded', fmt(med(res.marginal, 'cpu')), fmt(med(res.saMsg, 'cpu')), ratio(med(res.marginal, 'cpu'), med(res.saMsg, 'cpu')), ''],
-  ['Received headers/s wall: parser alone, 1 core', fmt(med(res.parser, 'wall')), fmt(med(res.saHdr, 'wall')), ratio(med(res.parser, 'wall'), med(res.saHdr, 'wall')), `${spread(res.parser)} / ${spread(res.saHdr)}`],
-  ['Received headers per CPU-second: same', fmt(med(res.parser, 'cpu')), fmt(med(res.saHdr, 'cpu')), ratio(med(res.parser, 'cpu'), med(res.saHdr, 'cpu')), ''],
+  ['measure', 'spamtrap (median)', 'SpamAssassin 4 (median)', 'ratio (median of rounds)', 'wall spread ours / SA'],
+  ['messages/s wall: explain --json e2e vs SA parse+relays', fmt(med(res.explain, 'wall')), fmt(med(res.saMsg, 'wall')), roundRatio(res.explain, res.saMsg, 'wall'), `${spread(res.explain)} / ${spread(res.saMsg)}`],
+  ['messages per CPU-second: same', fmt(med(res.explain, 'cpu')), fmt(med(res.saMsg, 'cpu')), roundRatio(res.explain, res.saMsg, 'cpu'), ''],
+  ['messages/s wall, start-up excluded (marginal) vs SA', fmt(med(res.marginal, 'wall')), fmt(med(res.saMsg, 'wall')), roundRatio(res.marginal, res.saMsg, 'wall'), `${spread(res.marginal)} / ${spread(res.saMsg)}`],
+  ['messages per CPU-second, start-up excluded', fmt(med(res.marginal, 'cpu')), fmt(med(res.saMsg, 'cpu')), roundRatio(res.marginal, res.saMsg, 'cpu'), ''],
+  ['Received headers/s wall: parser alone, 1 core', fmt(med(res.parser, 'wall')), fmt(med(res.saHdr, 'wall')), roundRatio(res.parser, res.saHdr, 'wall'), `${spread(res.parser)} / ${spread(res.saHdr)}`],
+  ['Received headers per CPU-second: same', fmt(med(res.parser, 'cpu')), fmt(med(res.saHdr, 'cpu')), roundRatio(res.parser, res.saHdr, 'cpu'), ''],
 ];
 const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd());
