@@ -12,11 +12,13 @@
 #   SPAMTRAP_STACK_EXTERNAL=1  do not start/stop a stack: use KAFKA_BROKERS / ES_NODE / REDIS_URL as set
 #                              (or their defaults) for a stack that is already running
 #   SPAMTRAP_STACK_KEEP=1      leave the components this run started running afterwards
-#   SPAMTRAP_TIMEOUT_{SHORT,UNIT,INTEGRATION}_S  per-phase bounds (600 / 900 / 2400 s by default)
+#   SPAMTRAP_TIMEOUT_{SHORT,UNIT,INTEGRATION}_S  per-phase bounds (300 / 900 / 2400 s by default:
+#                              at most 6 x 5 + 15 + 40 = 85 minutes in all)
 #   SPAMTRAP_* stack settings  ports, home, heaps (see `npx spamtrap stack settings`); the integration
 #                              tests get KAFKA_BROKERS / ES_NODE / REDIS_URL for exactly those ports
+# shellcheck disable=SC2317  # stop_started / on_exit run from traps
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/spamtrap-test-all.XXXXXX")
 STARTED="$WORK/stack-started"
@@ -30,7 +32,7 @@ T_ALL=$(date +%s%N)
 SPAMTRAP=(npx --no-install spamtrap)
 
 # Per-phase bounds (seconds) so a hung test cannot hold CI: the sum stays under 90 minutes.
-LIMIT_SHORT=${SPAMTRAP_TIMEOUT_SHORT_S:-600}       # npm ci, lint, typecheck, stack up/down, compose
+LIMIT_SHORT=${SPAMTRAP_TIMEOUT_SHORT_S:-300}       # each of npm ci, lint, typecheck, stack up, stack stop, compose
 LIMIT_UNIT=${SPAMTRAP_TIMEOUT_UNIT_S:-900}
 LIMIT_INTEGRATION=${SPAMTRAP_TIMEOUT_INTEGRATION_S:-2400}
 
