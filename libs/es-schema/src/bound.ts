@@ -58,3 +58,8 @@ export function dateOrNull(s: unknown): string | null {
   if (d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999) return null;
   return d.toISOString();
 }
+
+/** A safe integer or null: `long` fields reject out-of-range values, which would cost the whole document. */
+export function intOrNull(n: unknown): number | null {
+  return typeof n === 'number' && Number.isSafeInteger(n) ? n : null;
+}

@@ -1,6 +1,6 @@
 // Builds the evidence document for one verdict record: pure, deterministic, bounded and redacted.
 import type { ReceivedHop, Reason, VerdictRecord } from '@spamtrap/contracts';
-import { bound, boundList, boundOrNull, dateOrNull, numOrNull } from './bound.js';
+import { bound, boundList, boundOrNull, dateOrNull, intOrNull, numOrNull } from './bound.js';
 import { ipList, isIp } from './ip-check.js';
 import {
   MAX_ADDRESSES,
@@ -99,7 +99,7 @@ function reasonParts(reasons: readonly Reason[] | undefined): { codes: string[];
   const list: readonly Reason[] = Array.isArray(reasons) ? (reasons as readonly Reason[]).slice(0, MAX_LIST) : [];
   return {
     codes: boundList(list.map((r) => r?.code), MAX_LIST, 128),
-    details: list.map((r) => ({ code: bound(String(r?.code ?? ''), 128), hop: numOrNull(r?.hop), detail: boundDetail(r?.detail) })),
+    details: list.map((r) => ({ code: bound(String(r?.code ?? ''), 128), hop: intOrNull(r?.hop), detail: boundDetail(r?.detail) })),
   };
 }
 
@@ -174,13 +174,14 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
   const ts = evidenceTime(v);
   const redactor: Redactor = createRedactor(recipientAddresses(v), opts.redactionSecret ?? '', opts.trapDomains ?? []);
   const hops = (Array.isArray(walk?.hops) ? walk.hops : []).slice(0, MAX_HOPS);
-  const boundary = numOrNull(walk?.boundary) ?? -1;
+  const boundary = intOrNull(walk?.boundary) ?? -1;
   const relay = walk?.relay ?? null;
   const dns = v.dns;
   const verdictReasons = reasonParts(v.reasons);
   const walkReasons = reasonParts(walk?.reasons);
   const issues = reasonParts(parsed.issues);
-  const confidence = numOrNull(v.confidence);
+  const rawConfidence = numOrNull(v.confidence);
+  const confidence = rawConfidence !== null && rawConfidence >= 0 && rawConfidence <= 1 ? rawConfidence : null;
   const rdns = dns?.fcrdns ?? dns?.ptr?.[0] ?? relay?.rdns ?? null;
   const attachments = (mail?.attachments ?? []).slice(0, MAX_ATTACHMENTS);
   const urls = boundList(mail?.urls, MAX_URLS, MAX_URL_CHARS);
@@ -212,8 +213,8 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
     observer: smtp
       ? { name: boundOrNull(smtp.sinkId), type: 'mta', product: 'spamtrap', ip: isIp(smtp.local?.ip) ? smtp.local.ip : null }
       : null,
-    source: relay && isIp(relay.ip) ? { ip: relay.ip, address: relay.ip, port: relay.source === 'session' ? numOrNull(smtp?.peer?.port) : null, domain: boundOrNull(rdns) } : null,
-    destination: smtp && isIp(smtp.local?.ip) ? { ip: smtp.local.ip, port: numOrNull(smtp.local.port) } : null,
+    source: relay && isIp(relay.ip) ? { ip: relay.ip, address: relay.ip, port: relay.source === 'session' ? intOrNull(smtp?.peer?.port) : null, domain: boundOrNull(rdns) } : null,
+    destination: smtp && isIp(smtp.local?.ip) ? { ip: smtp.local.ip, port: intOrNull(smtp.local.port) } : null,
     tls: smtp?.tls ? { established: true, version_protocol: boundOrNull(smtp.tls.protocol, 64), cipher: boundOrNull(smtp.tls.cipher, 128) } : null,
     email: mail
       ? {
@@ -233,7 +234,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
               name: boundOrNull(a.filename),
               extension: extension(a.filename),
               mime_type: boundOrNull(a.contentType, 255),
-              size: numOrNull(a.size),
+              size: intOrNull(a.size),
               hash: { sha256: boundOrNull(a.sha256, 64) },
             },
           })),
@@ -258,7 +259,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
       : null,
     spamtrap: {
       source_kind: facts.source,
-      message: { size: numOrNull(facts.size), sha256: boundOrNull(facts.sha256, 64) },
+      message: { size: intOrNull(facts.size), sha256: boundOrNull(facts.sha256, 64) },
       trap: { ids: redactor.tokens },
       verdict: {
         class: boundOrNull(v.class, 64),
@@ -272,23 +273,23 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
         ? {
             sink_id: boundOrNull(smtp.sinkId),
             connection_id: boundOrNull(smtp.connectionId),
-            transaction: numOrNull(smtp.transaction),
+            transaction: intOrNull(smtp.transaction),
             helo: boundOrNull(smtp.helo),
             helo_verb: boundOrNull(smtp.heloVerb, 8),
             mail_from: smtp.mailFrom === '' ? '<>' : boundOrNull(smtp.mailFrom),
             tls: smtp.tls !== null && smtp.tls !== undefined,
             proxied_by: isIp(smtp.proxiedBy?.ip) ? smtp.proxiedBy.ip : null,
             anomalies: boundList((smtp.anomalies ?? []).map((a) => a?.code), MAX_LIST, 64),
-            anomaly_details: (smtp.anomalies ?? []).slice(0, MAX_LIST).map((a) => ({ code: bound(String(a?.code ?? ''), 64), detail: boundOrNull(a?.detail), at_ms: numOrNull(a?.atMs) })),
+            anomaly_details: (smtp.anomalies ?? []).slice(0, MAX_LIST).map((a) => ({ code: bound(String(a?.code ?? ''), 64), detail: boundOrNull(a?.detail), at_ms: intOrNull(a?.atMs) })),
           }
         : null,
       received: {
         hops: hops.map((h, i) => hopDoc(h, i, boundary)),
         boundary,
-        count: numOrNull(walk?.counts?.total),
-        unparsed: numOrNull(walk?.counts?.unparsed),
-        ignored: numOrNull(walk?.counts?.ignored),
-        truncated: numOrNull(walk?.counts?.truncated),
+        count: intOrNull(walk?.counts?.total),
+        unparsed: intOrNull(walk?.counts?.unparsed),
+        ignored: intOrNull(walk?.counts?.ignored),
+        truncated: intOrNull(walk?.counts?.truncated),
         claimed_ips: ipList(walk?.claimedIps ?? [], MAX_RELATED),
         reasons: walkReasons.codes,
       },
@@ -298,7 +299,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
             helo: boundOrNull(relay.helo),
             rdns: boundOrNull(relay.rdns),
             by: boundOrNull(relay.by),
-            index: numOrNull(relay.index),
+            index: intOrNull(relay.index),
             source: boundOrNull(relay.source, 16),
             auth: relay.auth === true,
             tls: relay.tls === true,
@@ -321,7 +322,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
             url_count: Array.isArray(mail.urls) ? mail.urls.length : 0,
             attachment_count: Array.isArray(mail.attachments) ? mail.attachments.length : 0,
             attachment_types: boundList(attachments.map((a) => a.contentType), MAX_ATTACHMENTS, 255),
-            header_count: numOrNull(mail.headerCount),
+            header_count: intOrNull(mail.headerCount),
             headers: boundList(
               Object.entries(mail.extraHeaders ?? {})
                 .slice(0, MAX_LIST)
@@ -339,7 +340,7 @@ export function buildEvidenceDoc(v: VerdictRecord, opts: EvidenceDocOptions): Bu
             archive: boundOrNull(facts.import.archive),
             file: boundOrNull(facts.import.file),
             format: boundOrNull(facts.import.format, 16),
-            entry: numOrNull(facts.import.entry),
+            entry: intOrNull(facts.import.entry),
             imported_at: dateOrNull(facts.import.importedAt),
           }
         : null,

@@ -1,6 +1,6 @@
 // Builds the evidence document for an SMTP session without a message (HTTP or CONNECT to port 25, early talkers).
 import { isEvidenceId, type SessionEvidenceRecord } from '@spamtrap/contracts';
-import { bound, boundList, boundOrNull, dateOrNull, numOrNull } from './bound.js';
+import { bound, boundList, boundOrNull, dateOrNull, intOrNull } from './bound.js';
 import { ipList, isIp } from './ip-check.js';
 import { MAX_LIST, MAX_TRANSCRIPT_LINES } from './limits.js';
 import { evidenceIndexFor } from './names.js';
@@ -56,8 +56,8 @@ export function buildSessionDoc(s: SessionEvidenceRecord, opts: SessionDocOption
       ingested: opts.ingestedAt ?? new Date().toISOString(),
     },
     observer: { name: bound(String(s.sinkId ?? '')), type: 'mta', product: 'spamtrap', ...(isIp(s.local?.ip) ? { ip: s.local.ip } : {}) },
-    source: { ip: s.peer.ip, address: s.peer.ip, ...(numOrNull(s.peer.port) !== null ? { port: s.peer.port } : {}) },
-    ...(isIp(s.local?.ip) ? { destination: { ip: s.local.ip, port: numOrNull(s.local.port) ?? undefined } } : {}),
+    source: { ip: s.peer.ip, address: s.peer.ip, ...(intOrNull(s.peer.port) !== null ? { port: s.peer.port } : {}) },
+    ...(isIp(s.local?.ip) ? { destination: { ip: s.local.ip, port: intOrNull(s.local.port) ?? undefined } } : {}),
     related: { ip: ipList([s.peer.ip, s.proxiedBy?.ip], 4), hosts: boundList([s.helo], 1) },
     spamtrap: {
       source_kind: 'smtp',
@@ -67,9 +67,9 @@ export function buildSessionDoc(s: SessionEvidenceRecord, opts: SessionDocOption
         ...(boundOrNull(s.helo) !== null ? { helo: boundOrNull(s.helo) } : {}),
         ...(isIp(s.proxiedBy?.ip) ? { proxied_by: s.proxiedBy.ip } : {}),
         anomalies: boundList(anomalies.map((a) => a?.code), MAX_LIST, 64),
-        anomaly_details: anomalies.map((a) => ({ code: bound(String(a?.code ?? ''), 64), detail: boundOrNull(a?.detail), at_ms: numOrNull(a?.atMs) })),
+        anomaly_details: anomalies.map((a) => ({ code: bound(String(a?.code ?? ''), 64), detail: boundOrNull(a?.detail), at_ms: intOrNull(a?.atMs) })),
         transcript: boundList(Array.isArray(s.transcript) ? s.transcript : [], MAX_TRANSCRIPT_LINES, MAX_TRANSCRIPT_LINE_CHARS),
-        messages: numOrNull(s.messages) ?? 0,
+        messages: intOrNull(s.messages) ?? 0,
         opened_at: ts,
         ...(dateOrNull(s.closedAt) !== null ? { closed_at: dateOrNull(s.closedAt) } : {}),
       },

@@ -138,6 +138,9 @@ test('adversarial records: huge lists, NUL bytes, missing parts, bad dates and b
   v.reasons = Array.from({ length: 1000 }, () => ({ code: junk, detail: { [junk]: junk, list: [junk, junk] } }));
   v.nomination = { ip: '198.51.100.23', key: 'k'.repeat(600), probe: 'relay' };
   v.parsed.mail!.date = '99999-01-01T00:00:00Z';
+  v.parsed.facts.smtp!.peer.port = 1e30;
+  v.parsed.facts.size = -0.5;
+  v.confidence = Number.MAX_VALUE;
   const { doc } = buildEvidenceDoc(v, { prefix: 'p' });
   for (const p of leafPaths(doc, '', new Set(), OPAQUE)) assert.ok(types.has(p), `field ${p} is not in the template`);
   const json = JSON.stringify(doc);
@@ -149,6 +152,10 @@ test('adversarial records: huge lists, NUL bytes, missing parts, bad dates and b
   assert.equal(d.email.attachments.length, 50);
   assert.equal(d.spamtrap.nomination, undefined, 'an unusable nomination key is not indexed');
   assert.equal(d.email.origination_timestamp, undefined);
+  const dd = doc as { source: { port?: number }; spamtrap: { message: { size?: number }; verdict: { confidence?: number } } };
+  assert.equal(dd.source.port, undefined, 'out-of-range long dropped');
+  assert.equal(dd.spamtrap.message.size, undefined);
+  assert.equal(dd.spamtrap.verdict.confidence, undefined);
 
   const bare = verdictFixture({ evidenceId: ID });
   bare.parsed.mail = null;

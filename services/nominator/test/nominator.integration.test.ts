@@ -91,7 +91,13 @@ void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5
 
   it('indexes verdicts and sessions, DLQs bad records, nominates and enqueues; a replay changes nothing', async () => {
     const dlq = await collect(topics.dlq);
-    const n1 = await startNominator(config(), { kafka, store, queue });
+    // A store whose bulk smuggles an unknown field into one document: Elasticsearch's strict mapping
+    // refuses it, and that record alone must reach the DLQ with ES's reason.
+    const tampering: EsStore = Object.assign(Object.create(store) as EsStore, {
+      bulkWrite: (ops: Parameters<EsStore['bulkWrite']>[0], o?: Parameters<EsStore['bulkWrite']>[1]) =>
+        store.bulkWrite(ops.map((op) => (op.op === 'index' && op.id === id(6) ? { ...op, doc: { ...op.doc, smuggled: true } } : op)), o),
+    });
+    const n1 = await startNominator(config(), { kafka, store: tampering, queue });
     running.push(n1);
     const verdicts = [1, 2, 3].map((n) => verdictFixture({ evidenceId: id(n), peerIp: '198.51.100.40', acceptedAt: recent(10 * n) }));
     const proxy = verdictFixture({ evidenceId: id(4), peerIp: '198.51.100.41', cls: 'open_proxy_suspect', acceptedAt: recent(5) });
@@ -99,13 +105,19 @@ void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5
       ...verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })),
       { topic: topics.verdicts, key: 'bad', value: '{"v":1,"evidenceId":"nope"}' },
       { topic: topics.verdicts, key: proxy.evidenceId, value: encodeJson(proxy) },
+      { topic: topics.verdicts, key: id(6), value: encodeJson(verdictFixture({ evidenceId: id(6), peerIp: '198.51.100.43', acceptedAt: recent(3) })) },
       { topic: topics.sessions, key: id(5), value: encodeJson(sessionFixture(id(5), '198.51.100.42', recent(1))) },
       { topic: topics.sessions, key: 'junk', value: 'binary\u0000junk' },
     ]);
     await waitFor(async () => (await count({ match_all: {} })) === 5, '5 evidence documents');
-    await waitFor(() => dlq.records.length === 2, '2 DLQ records');
-    const reasons = dlq.records.map((r) => readDlqHeaders(r)?.reason).sort();
-    assert.deepEqual(reasons, ['CONTRACT_VIOLATION', 'DECODE_FAILED']);
+    await waitFor(() => dlq.records.length === 3, '3 DLQ records');
+    const infos = dlq.records.map((r) => readDlqHeaders(r));
+    assert.deepEqual(infos.map((i) => i?.reason).sort(), ['CONTRACT_VIOLATION', 'DECODE_FAILED', 'ES_REJECTED']);
+    const rejected = infos.find((i) => i?.reason === 'ES_REJECTED');
+    assert.equal(rejected?.evidenceId, id(6));
+    assert.match(String(rejected?.error), /strict_dynamic_mapping_exception: .*smuggled/);
+    assert.equal(rejected?.stage, 'nominator');
+    assert.equal(rejected?.sourceTopic, topics.verdicts);
     // Records spread over partitions (batches): the view converges to all three.
     const hits = async (): Promise<number | undefined> => ((await store.get(names.nominations, '198.51.100.40')).source as { spamtrap: { nomination: { hits: number } } } | undefined)?.spamtrap.nomination.hits;
     await waitFor(async () => (await hits()) === 3, 'nomination with 3 hits');
@@ -120,7 +132,7 @@ void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5
 
     // Replay: the same verdicts again (a second nominator instance in another group re-reads everything).
     await publisher.publish(verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })));
-    const n2 = await startNominator(config({ groupId: `nominator-${randomUUID().slice(0, 8)}`, consumeSessions: false }), { kafka, store, queue });
+    const n2 = await startNominator(config({ groupId: `nominator-${randomUUID().slice(0, 8)}`, consumeSessions: false }), { kafka, store: tampering, queue });
     running.push(n2);
     // Each re-index bumps _version: 1 original + 1 republished (first instance) + 2 (second instance re-reads both).
     const evIndex = `${PREFIX}-evidence-${verdicts[0]!.parsed.facts.smtp!.acceptedAt.slice(0, 7).replace('-', '.')}`;
