@@ -34,7 +34,7 @@ test('Kafka: the broker accepts the largest record any pipeline topic allows, an
   const maxRecord = Math.max(...Object.values(TOPIC_MAX_RECORD_BYTES));
   const messageMax = Number(p.get('message.max.bytes'));
   assert.ok(messageMax >= maxRecord, `${messageMax} < ${maxRecord}`);
-  assert.ok(Number(p.get('replica.fetch.max.bytes')) >= messageMax, 'Kafka refuses replica.fetch.max.bytes < message.max.bytes');
+  assert.ok(Number(p.get('replica.fetch.max.bytes')) >= messageMax, 'a follower must be able to fetch the largest batch');
   assert.ok(Number(p.get('socket.request.max.bytes')) >= messageMax);
 });
 

@@ -47,7 +47,7 @@ export function kafkaServerProperties(cfg: Pick<StackConfig, 'kafkaPort' | 'kafk
     // Topics are created explicitly with their sizes; a typo must fail, not create a topic.
     'auto.create.topics.enable=false',
     `message.max.bytes=${KAFKA_MESSAGE_MAX_BYTES}`,
-    // Kafka requires replica.fetch.max.bytes >= message.max.bytes.
+    // Equal to message.max.bytes so a follower could fetch the largest batch (old brokers refused to start otherwise).
     `replica.fetch.max.bytes=${KAFKA_MESSAGE_MAX_BYTES}`,
     `socket.request.max.bytes=${KAFKA_SOCKET_REQUEST_MAX_BYTES}`,
     '',
