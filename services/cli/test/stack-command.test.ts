@@ -84,7 +84,7 @@ test('on an empty home: env prints exports for the configured ports (and warns),
     assert.equal(await main(['stack', 'env'], e.io), 0);
     assert.equal(
       e.out(),
-      `export KAFKA_BROKERS=127.0.0.1:${env.SPAMTRAP_KAFKA_PORT}\nexport ES_NODE=http://127.0.0.1:${env.SPAMTRAP_ES_PORT}\nexport REDIS_URL=redis://127.0.0.1:${env.SPAMTRAP_REDIS_PORT}\n`,
+      `export KAFKA_BROKERS=127.0.0.1:${env.SPAMTRAP_KAFKA_PORT}\nexport ES_NODE=http://127.0.0.1:${env.SPAMTRAP_ES_PORT}\nexport REDIS_URL=redis://127.0.0.1:${env.SPAMTRAP_REDIS_PORT}\nexport KAFKA_LIBS=${home}/cache/kafka-3.9.2/libs\n`,
     );
     assert.match(e.err(), /warning: not running: kafka, elasticsearch, redis/);
 

@@ -27,7 +27,7 @@ Actions:
   start <component...>              same as up for the named components
   stop <component...>               same as down for the named components
   status [--json]                   component, state, pid, address, log, version (exit 1 unless all run)
-  env                               print export lines (KAFKA_BROKERS, ES_NODE, REDIS_URL) for this stack
+  env                               print export lines (KAFKA_BROKERS, ES_NODE, REDIS_URL, KAFKA_LIBS) for this stack
   reset                             stop, then wipe data and logs (downloads stay cached)
   settings                          print the settings table (env variables, defaults, meaning)
 
@@ -98,7 +98,8 @@ async function runStatus(cfg: StackConfig, json: boolean, io: CommandIo): Promis
 }
 
 async function runEnv(cfg: StackConfig, io: CommandIo): Promise<number> {
-  const env = clientEnv(cfg);
+  // KAFKA_LIBS: the broker's classpath dir, for tests that run a throwaway broker of their own.
+  const env = { ...clientEnv(cfg), KAFKA_LIBS: stackPaths(cfg).kafkaLibs };
   for (const [k, v] of Object.entries(env)) io.stdout.write(`export ${k}=${v}\n`);
   const notRunning = (await status(cfg)).filter((r) => r.state !== 'running').map((r) => r.name);
   if (notRunning.length > 0) io.stderr.write(`stack: warning: not running: ${notRunning.join(', ')} (run \`spamtrap stack up\`)\n`);
