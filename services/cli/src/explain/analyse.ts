@@ -22,8 +22,11 @@ export interface Explanation {
 /** Share of control/NUL bytes in the header block above which the input is called binary (10%: text headers have ~0). */
 const BINARY_RATIO = 0.1;
 
+/** Bytes sampled for the binary check (1 KiB: a message's first header lines; junk shows at once). */
+const BINARY_SAMPLE_BYTES = 1024;
+
 function binaryShare(raw: Buffer, end: number): number {
-  const n = Math.min(end, 4096);
+  const n = Math.min(end, BINARY_SAMPLE_BYTES);
   if (n === 0) return 0;
   let bad = 0;
   for (let i = 0; i < n; i++) {
