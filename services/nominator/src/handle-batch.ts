@@ -142,9 +142,11 @@ export function createVerdictHandler(settings: VerdictHandlerSettings, deps: Ver
           items: [],
         };
         entry.items.push(it);
-        for (const id of [v.evidenceId, ...(view?.evidenceIds ?? [])]) {
-          if (!entry.job.evidenceIds.includes(id) && entry.job.evidenceIds.length < JOB_EVIDENCE_IDS) entry.job.evidenceIds.push(id);
+        // Oldest first, newest last (the queue contract); the view lists newest first.
+        for (const id of [...(view?.evidenceIds ?? [])].reverse().concat(v.evidenceId)) {
+          if (!entry.job.evidenceIds.includes(id)) entry.job.evidenceIds.push(id);
         }
+        entry.job.evidenceIds = entry.job.evidenceIds.slice(-JOB_EVIDENCE_IDS);
         for (const r of v.reasons ?? []) {
           if (typeof r?.code === 'string' && !entry.job.reasons.includes(r.code) && entry.job.reasons.length < JOB_REASONS) entry.job.reasons.push(r.code.slice(0, 128));
         }
