@@ -1,6 +1,8 @@
 // The kafkajs adapter against the real local Kafka: the contract suite, plus "Kafka unreachable" behaviour.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createLogger } from '@spamtrap/logging';
 import { describe, it } from 'node:test';
 import { createKafka, loadKafkaConfig, PublishTimeoutError } from '../src/index.js';
 import { kafkaContractSuite } from '../src/testing/contract.js';
@@ -41,5 +43,33 @@ void describe('kafka unreachable', () => {
     const c0 = Date.now();
     await publisher.close();
     assert.ok(Date.now() - c0 < 10_000, 'close does not hang on an unreachable broker');
+  });
+});
+
+void describe('topic admin on the real broker', () => {
+  void it('warns when an existing topic is smaller than its spec, and leaves it alone', { timeout: 60_000 }, async () => {
+    const warnings: string[] = [];
+    const logger = createLogger('kafka-admin-test', 'warn', {
+      hooks: {
+        logMethod(args, method, level) {
+          if (level >= 40) warnings.push(JSON.stringify(args));
+          // Swallow: stray output fails tests; the captured lines are what we check.
+          void method;
+        },
+      },
+    });
+    const kafka = createKafka(loadKafkaConfig(process.env, { clientId: 'spamtrap-admin-test' }), logger);
+    const admin = kafka.createAdmin();
+    const topic = `ct-${randomUUID().slice(0, 8)}.small`;
+    try {
+      await admin.ensureTopics([{ topic, partitions: 1, maxMessageBytes: 100_000 }]);
+      assert.equal(warnings.length, 0, warnings.join('\n'));
+      await admin.ensureTopics([{ topic, partitions: 2, maxMessageBytes: 1_000_000 }]);
+      assert.ok(warnings.some((w) => w.includes('max.message.bytes=100000')), warnings.join('\n'));
+      assert.ok(warnings.some((w) => w.includes('has 1 partitions')), warnings.join('\n'));
+    } finally {
+      await admin.deleteTopics([topic]);
+      await admin.close();
+    }
   });
 });
