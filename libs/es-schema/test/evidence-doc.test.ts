@@ -166,3 +166,17 @@ test('adversarial records: huge lists, NUL bytes, missing parts, bad dates and b
   const b = buildEvidenceDoc(bare, { prefix: 'p' });
   for (const p of leafPaths(b.doc, '', new Set(), OPAQUE)) assert.ok(types.has(p), `bare field ${p}`);
 });
+
+test('session documents: trap addresses in the transcript are redacted by trap domain; dataset and peer are set', () => {
+  const s = sessionFixture(ID, '203.0.113.9');
+  s.transcript = ['CONNECT mx.example.net:25 HTTP/1.0', 'RCPT TO:<bob@traps.example.org>'];
+  const { doc, index } = buildSessionDoc(s, { prefix: 'p', trapDomains: ['traps.example.org'] });
+  assert.equal(index, 'p-evidence-2026.11');
+  const json = JSON.stringify(doc);
+  assert.ok(!json.includes('bob@traps.example.org'));
+  assert.match(json, /RCPT TO:<trap-[0-9a-f]{8}>/);
+  const d = doc as { event: { dataset: string }; source: { ip: string }; spamtrap: { smtp: { anomalies: string[] } } };
+  assert.equal(d.event.dataset, 'spamtrap.session');
+  assert.equal(d.source.ip, '203.0.113.9');
+  assert.deepEqual(d.spamtrap.smtp.anomalies, ['PROXY_CONNECT']);
+});
