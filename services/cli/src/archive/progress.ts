@@ -12,10 +12,12 @@ export interface Progress {
 export function createProgress(stderr: NodeJS.WritableStream, label: string): Progress {
   const t0 = Date.now();
   const rate = (n: number): string => (n / Math.max(0.001, (Date.now() - t0) / 1000)).toFixed(0);
+  /** Entries handled per second, whatever their outcome (published, skipped, malformed...). */
+  const handled = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
   const isTty = (stderr as NodeJS.WriteStream).isTTY === true;
   if (isTty) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} {done} done | {rate} msgs/s | {detail} | {file}`, stream: stderr, hideCursor: true, noTTYOutput: false },
+      { format: `${label} {done} done | {rate} entries/s | {detail} | {file}`, stream: stderr, hideCursor: true, noTTYOutput: false },
       cliProgress.Presets.shades_classic,
     );
     bar.start(0, 0, { done: 0, rate: '0', detail: '', file: '' });
@@ -23,7 +25,7 @@ export function createProgress(stderr: NodeJS.WritableStream, label: string): Pr
       tick(counts, file) {
         const done = counts['done'] ?? 0;
         const detail = Object.entries(counts).filter(([k]) => k !== 'done').map(([k, v]) => `${k} ${v}`).join(', ');
-        bar.update(0, { done, rate: rate(done), detail, file: file.length > 60 ? '…' + file.slice(-59) : file });
+        bar.update(0, { done, rate: rate(handled(counts)), detail, file: file.length > 60 ? '…' + file.slice(-59) : file });
       },
       stop: () => bar.stop(),
     };
@@ -31,8 +33,7 @@ export function createProgress(stderr: NodeJS.WritableStream, label: string): Pr
   let last = 0;
   let lastCounts: Record<string, number> = {};
   const line = (): void => {
-    const done = lastCounts['done'] ?? 0;
-    stderr.write(`${label}: ${Object.entries(lastCounts).map(([k, v]) => `${k} ${v}`).join(', ')} (${rate(done)} msgs/s)\n`);
+    stderr.write(`${label}: ${Object.entries(lastCounts).map(([k, v]) => `${k} ${v}`).join(', ')} (${rate(handled(lastCounts))} entries/s)\n`);
   };
   return {
     tick(counts) {
