@@ -85,6 +85,12 @@ test('evidence IP prints the nomination and recent evidence, never the trap addr
   assert.deepEqual([...o.nomination.ips].sort(), ['2001:db8:5:6::1', '2001:db8:5:6::2']);
   assert.deepEqual(o.evidence.map((e) => e.id), [id(4), id(3)]);
 
+  // 192.0.2.77 is only claimed deeper in the chain: not the relaying peer, found with --related.
+  const claimed = await run(['evidence', '192.0.2.77', '--json', '--prefix', PREFIX]);
+  assert.equal((JSON.parse(claimed.out) as { total: number }).total, 0);
+  const related = await run(['evidence', '192.0.2.77', '--json', '--related', '--prefix', PREFIX]);
+  assert.equal((JSON.parse(related.out) as { total: number }).total, 4);
+
   const none = await run(['evidence', '203.0.113.250', '--prefix', PREFIX]);
   assert.equal(none.code, 0);
   assert.match(none.out, /no nomination[\s\S]*no evidence/);

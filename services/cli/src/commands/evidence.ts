@@ -5,13 +5,15 @@ import { checkIndexPrefix, DEFAULT_INDEX_PREFIX, indexNames } from '@spamtrap/es
 import { nominationKey, parseIp } from '@spamtrap/ip';
 import { UsageError, type CommandIo, type CommandSpec } from '../command.js';
 
-const USAGE = `Usage: spamtrap evidence IP [--json] [--limit N] [--es URL] [--prefix P]
+const USAGE = `Usage: spamtrap evidence IP [--json] [--related] [--limit N] [--es URL] [--prefix P]
 
 Prints the nomination for IP (hits, first/last seen, classes, reasons, status) and its most recent
 evidence (time, class, HELO, rDNS, reasons, subject). An IPv6 address shows the nomination of its
 /64 and the evidence of the whole /64. Trap addresses are never shown (restricted fields are not read).
 
   --json       one JSON object: {"ip","key","nomination":{...}|null,"total","evidence":[...]}
+  --related    also evidence where IP appears anywhere in the Received chain (related.ip), e.g. as a
+               claimed origin below the relaying hop (claims, never nominated)
   --limit N    evidence documents to show, newest first (default 20, at most 500)
   --es URL     Elasticsearch URL (default: ES_NODE or http://127.0.0.1:9200)
   --prefix P   index prefix (default: ES_INDEX_PREFIX or ${DEFAULT_INDEX_PREFIX})
@@ -128,7 +130,7 @@ export const command: CommandSpec = {
   async run(argv: string[], io: CommandIo): Promise<number> {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' }, es: { type: 'string' }, prefix: { type: 'string' } } });
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, related: { type: 'boolean' }, limit: { type: 'string' }, es: { type: 'string' }, prefix: { type: 'string' } } });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -155,7 +157,12 @@ export const command: CommandSpec = {
       const res = await store.search(names.evidencePattern, {
         size: Number(limitRaw),
         track_total_hits: true,
-        query: { bool: { should: [{ term: { 'source.ip': ip } }, { term: { 'spamtrap.nomination.key': key } }], minimum_should_match: 1 } },
+        query: {
+          bool: {
+            should: [{ term: { 'source.ip': ip } }, { term: { 'spamtrap.nomination.key': key } }, ...(parsed.values.related ? [{ term: { 'related.ip': ip } }] : [])],
+            minimum_should_match: 1,
+          },
+        },
         sort: [{ '@timestamp': { order: 'desc' } }],
         _source: { includes: EVIDENCE_FIELDS },
       });
