@@ -131,10 +131,12 @@ export function onData(ctx: SinkContext, sockets: Map<string, Socket>) {
           metrics.messagesRejected.inc({ reason: 'kafka_unavailable' });
           cb(smtpError(451, '4.3.0 Temporary failure storing the message, try again later'));
         },
-      ).finally(() => {
-        free();
-        finish();
-      });
+      )
+        .catch((err: unknown) => logger.error({ err, cid: session.id }, 'replying after DATA failed')) // never an unhandled rejection
+        .finally(() => {
+          free();
+          finish();
+        });
     });
   };
 }
