@@ -35,6 +35,20 @@ export class FrontDoor {
 
   /** Entry point for every accepted socket (`tls` = already through the SMTPS handshake). */
   accept(socket: Socket, kind: 'plain' | 'tls'): void {
+    this.guarded(socket, () => this.acceptUnguarded(socket, kind));
+  }
+
+  /** A bug met by one connection closes that connection; it must not take the process down. */
+  private guarded(socket: Socket, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'front door failed; closing the connection');
+      socket.destroy();
+    }
+  }
+
+  private acceptUnguarded(socket: Socket, kind: 'plain' | 'tls'): void {
     const { ctx } = this;
     ctx.metrics.connectionsTotal.inc();
     socket.on('error', (err) => ctx.logger.debug({ err }, 'socket error'));
@@ -83,7 +97,8 @@ export class FrontDoor {
       this.track(socket, rec);
       this.refuse(socket, `421 4.7.0 ${this.ctx.config.serverName} Invalid PROXY protocol header`, 'proxy_invalid');
     };
-    const onData = (chunk: Buffer): void => {
+    const onData = (chunk: Buffer): void => this.guarded(socket, () => onDataUnguarded(chunk));
+    const onDataUnguarded = (chunk: Buffer): void => {
       buf = Buffer.concat([buf, chunk]);
       const nl = buf.indexOf(0x0a);
       if (nl < 0) {
@@ -146,7 +161,7 @@ export class FrontDoor {
       socket.off('data', onData);
       socket.off('close', onClose);
       this.waiting.delete(socket);
-      this.afterWindow(socket, kind, rec, Buffer.concat(chunks, size));
+      this.guarded(socket, () => this.afterWindow(socket, kind, rec, Buffer.concat(chunks, size)));
     }, ctx.config.pregreetMs);
     const onClose = (): void => {
       clearTimeout(timer);
@@ -205,7 +220,8 @@ export class FrontDoor {
     this.sockets.set(rec.connectionId, socket);
     server.connect(socket, { id: rec.connectionId, remoteAddress: rec.peer.ip, remotePort: rec.peer.port, localAddress: rec.local.ip, localPort: rec.local.port });
     let skip = early.length; // already fed to the record by recordEarly()
-    const tap = (chunk: Buffer): void => {
+    const tap = (chunk: Buffer): void => this.guarded(socket, () => tapUnguarded(chunk));
+    const tapUnguarded = (chunk: Buffer): void => {
       if (skip > 0) {
         const n = Math.min(skip, chunk.length);
         skip -= n;
