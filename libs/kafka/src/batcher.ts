@@ -34,6 +34,29 @@ export function recordBytes(r: OutgoingRecord): number {
   return n;
 }
 
+/**
+ * Splits records into sends within the bounds (a record larger than `maxBytes` goes alone): the
+ * broker checks each partition's record batch against the topic's `max.message.bytes`, so one
+ * caller's 500 outputs must not travel as one oversized batch.
+ */
+export function splitRecords(records: OutgoingRecord[], maxRecords: number, maxBytes: number): OutgoingRecord[][] {
+  const parts: OutgoingRecord[][] = [];
+  let part: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const n = recordBytes(r);
+    if (part.length > 0 && (part.length >= maxRecords || bytes + n > maxBytes)) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(r);
+    bytes += n;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
 export class PublishBatcher {
   private queue: Entry[] = [];
   private inFlight: Promise<void> | null = null;
@@ -148,18 +171,23 @@ export class PublishBatcher {
     return batch;
   }
 
+  /** Sends in bounded parts, in order; a failure leaves earlier parts written (at-least-once). */
+  private async sendAll(records: OutgoingRecord[]): Promise<void> {
+    for (const part of splitRecords(records, this.opts.maxBatchRecords, this.opts.maxBatchBytes)) await this.opts.send(part);
+  }
+
   private async sendEntries(batch: Entry[]): Promise<void> {
     const live = batch.filter((e) => !e.settled);
     if (live.length === 0) return;
     try {
-      await this.opts.send(live.flatMap((e) => e.records));
+      await this.sendAll(live.flatMap((e) => e.records));
       for (const e of live) settle(e, null);
     } catch (err) {
       if (live.length > 1 && this.opts.isRecordSpecificError?.(err) === true) {
         for (const e of live) {
           if (e.settled) continue;
           try {
-            await this.opts.send(e.records);
+            await this.sendAll(e.records);
             settle(e, null);
           } catch (one) {
             settle(e, one);

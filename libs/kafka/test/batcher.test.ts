@@ -55,11 +55,22 @@ void describe('PublishBatcher', () => {
     assert.deepEqual(r.sends, [['small'], ['huge']]);
   });
 
-  void it('keeps one caller\'s records together and in order', async () => {
+  void it('keeps callers whole when coalescing and their records in order', async () => {
     const r = recorder();
     const b = new PublishBatcher({ send: r.send, lingerMs: 1, maxBatchRecords: 3, maxBatchBytes: 1e6 });
     await Promise.all([b.submit([rec('a1'), rec('a2')], 1000), b.submit([rec('b1'), rec('b2')], 1000)]);
     assert.deepEqual(r.sends, [['a1', 'a2'], ['b1', 'b2']]);
+  });
+
+  void it('splits one caller bigger than the bounds into bounded sends, in order', async () => {
+    const r = recorder();
+    const b = new PublishBatcher({ send: r.send, lingerMs: 1, maxBatchRecords: 2, maxBatchBytes: 1e6 });
+    await b.submit([rec('1'), rec('2'), rec('3'), rec('4'), rec('5')], 1000);
+    assert.deepEqual(r.sends, [['1', '2'], ['3', '4'], ['5']]);
+    const bytes = recorder();
+    const c = new PublishBatcher({ send: bytes.send, lingerMs: 1, maxBatchRecords: 100, maxBatchBytes: 1000 });
+    await c.submit([rec('a', 400), rec('b', 400), rec('c', 400), rec('huge', 5000), rec('d', 10)], 1000);
+    assert.deepEqual(bytes.sends, [['a', 'b'], ['c'], ['huge'], ['d']]);
   });
 
   void it('rejects every caller of a failed batch', async () => {
