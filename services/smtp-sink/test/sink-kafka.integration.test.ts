@@ -67,7 +67,7 @@ test('accepted messages and session evidence land in Kafka with exact bytes and 
   }),
 );
 
-test('Kafka unreachable: 451 and no record; once Kafka is reachable again: 250 and the record is there', { timeout: 120_000 }, () =>
+test('Kafka unreachable: 451; once Kafka is reachable again: 250 and the record is there', { timeout: 120_000 }, () =>
   withTopics(async (t) => {
     // The sink's Kafka is a port with nothing behind it, later a TCP relay to the real broker there.
     const port = await closedPort();
