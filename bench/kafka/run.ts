@@ -56,12 +56,46 @@ async function run(label: string, recordBytes: number, opts: PublisherOptions): 
   );
 }
 
+/** Stage runner overhead: a pass-through handler copying `count` records in → out (consume, publish, commit). */
+async function stage(count: number, recordBytes: number): Promise<void> {
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const [input, output, dlq] = [`${prefix}.in`, `${prefix}.out`, `${prefix}.dlq`];
+  await admin.ensureTopics([input, output, dlq].map((topic) => ({ topic, partitions: 4, maxMessageBytes: TOPIC_MAX_RECORD_BYTES.raw })));
+  const publisher = kafka.createPublisher();
+  const value = Buffer.alloc(recordBytes, 0x62);
+  for (let i = 0; i < count; i += 1000) {
+    await publisher.publish(Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ topic: input, key: `k${i + j}`, value })));
+  }
+  let handled = 0;
+  let first = 0;
+  const consumer = kafka.createStageConsumer(publisher, {
+    stage: 'bench',
+    groupId: `${prefix}-g`,
+    topic: input,
+    dlqTopic: dlq,
+    partitionsConcurrently: 2,
+    handler: (records) => {
+      if (first === 0) first = performance.now();
+      handled += records.length;
+      return Promise.resolve(records.map((r) => ({ kind: 'ok' as const, outputs: [{ topic: output, key: r.key, value: r.value ?? '' }] })));
+    },
+  });
+  await consumer.start();
+  while (handled < count) await new Promise((r) => setTimeout(r, 10));
+  const elapsed = (performance.now() - first) / 1000;
+  await consumer.stop();
+  await publisher.close();
+  await admin.deleteTopics([input, output, dlq]);
+  console.log(`${`stage pass-through, ${recordBytes / 1024} KB`.padEnd(34)} ${String(count).padStart(7)} in→out ${(count / elapsed).toFixed(0).padStart(7)} rec/s ${((count * recordBytes) / elapsed / 1e6).toFixed(1).padStart(6)} MB/s  (from first handler call, consume + publish + commit)`);
+}
+
 console.log(`kafka publish bench: ${publishers} concurrent publishers, ${seconds} s per case, acks=all idempotent, 4 partitions, brokers ${kafka.config.brokers.join(',')}`);
 try {
   await run('2 KB, coalescing (defaults)', 2048, {});
   await run('20 KB, coalescing (defaults)', 20 * 1024, {});
   // Baseline: one record per produce request, i.e. what serialised sends without the batcher give.
   await run('2 KB, no coalescing (1 per request)', 2048, { lingerMs: 0, maxBatchRecords: 1 });
+  await stage(20_000, 2048);
 } finally {
   await admin.close();
 }
