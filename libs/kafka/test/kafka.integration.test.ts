@@ -37,8 +37,9 @@ void describe('kafka unreachable', () => {
       assert.equal(r.status, 'rejected');
       assert.ok(r.reason instanceof PublishTimeoutError || r.reason instanceof Error);
     }
-    // Each caller's bound holds (plus scheduling slack), however long the client's own retries take.
-    assert.ok(took < timeoutMs + 500, `rejected after ${took} ms`);
+    // Each caller's bound holds, however long the client's own connect retries take (about 10 s);
+    // 1.5 s of slack for timers on a loaded 2-core box.
+    assert.ok(took < timeoutMs + 1500, `rejected after ${took} ms`);
     assert.equal(publisher.isHealthy(), false);
     const c0 = Date.now();
     await publisher.close();
