@@ -12,7 +12,7 @@ import { newEvidenceId, type ParsedRecord, type ReceivedHop } from '@spamtrap/co
 import { reverseName } from '@spamtrap/ip';
 import { compilePolicy, classify, type PolicyConfig } from '@spamtrap/verdict';
 import { createDnsClient, enrich, type EnrichContext } from '@spamtrap/enricher';
-import { TestDnsServer } from '../../test/support/dns-server.js';
+import { TestDnsServer } from '@spamtrap/dns-zone';
 
 function arg(name: string, def: string): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scenarios, DEMO_MX, DEMO_TRAP_DOMAIN, sendRaw, zoneFor, type Scenario } from '@spamtrap/cli/samples';
 import { probeJobIdFor } from '@spamtrap/nominator';
-import { TestDnsServer } from '../support/dns-server.js';
+import { TestDnsServer } from '@spamtrap/dns-zone';
 import { startPipeline, waitFor, type RunningPipeline } from '../support/pipeline.js';
 
 interface EvidenceHit {

@@ -19,3 +19,4 @@ export {
   type Reporter,
 } from './stack.js';
 export { kafkaMetadata, esHealth, redisReady } from './probes.js';
+export { isAlive, procStat, spawnDetached, stopPid } from './proc.js';

@@ -1,7 +1,7 @@
 // The DNS client against the real UDP test server: answers, NXDOMAIN, failures, bounded timeouts, caching by TTL, coalescing.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestDnsServer, ptrName4 } from '../../../test/support/dns-server.js';
+import { TestDnsServer, ptrName4 } from '@spamtrap/dns-zone';
 import { createDnsClient, lookupDns, lookupDnsFacts, type DnsClientOptions } from '../src/index.js';
 
 const server = await TestDnsServer.start({

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DLQ_HEADERS, decodeVerdict, prefixedTopics, type ParsedRecord, type TopicNames, type VerdictRecord } from '@spamtrap/contracts';
 import { createKafka, loadKafkaConfig, type IncomingRecord, type RecordPublisher, type SpamtrapKafka, type TopicAdmin } from '@spamtrap/kafka';
-import { TestDnsServer, ptrName4 } from '../../../test/support/dns-server.js';
+import { TestDnsServer, ptrName4 } from '@spamtrap/dns-zone';
 import { loadEnricherConfig, startEnricher, type EnricherConfig, type RunningEnricher } from '../src/index.js';
 import { hop, parsedRecord } from './records.js';
 

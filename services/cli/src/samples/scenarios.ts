@@ -74,13 +74,13 @@ export function scenarios(seq = 1): Scenario[] {
     },
     {
       name: 'open-proxy',
-      about: 'spamware talking through an open HTTP proxy: HTTP lines before HELO, HELO forged as the trap domain',
+      about: 'spamware talking through an open proxy: HELO forged as the trap domain, no header from the connecting host, a fictitious chain below',
       peerIp: '77.91.12.44',
       helo: DEMO_TRAP_DOMAIN,
-      preamble: ['POST / HTTP/1.0', 'Host: 127.0.0.1:25', 'Content-Type: text/plain', ''],
       mailFrom: 'support@bank-secure.example',
       rcptTo: [trap('accounts')],
-      dns: { ptr: { '77.91.12.44': 'host-77-91-12-44.cust.provider.example' }, a: {} },
+      // A misconfigured server (static, forward-confirmed name) whose open proxy spamware uses.
+      dns: { ptr: { '77.91.12.44': 'srv12.colo-net.example' }, a: { 'srv12.colo-net.example': ['77.91.12.44'] } },
       message: message(
         [
           `Received: from mail.bigbank.example ([10.20.30.40]) by mx.bigbank.example with ESMTP id A1B2; ${date(-600)}`,

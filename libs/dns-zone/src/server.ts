@@ -1,4 +1,4 @@
-// A real DNS server on 127.0.0.1 (UDP, random port) for tests: zones the test controls, failures on demand, and a query log.
+// A small DNS server on 127.0.0.1 (UDP) answering from zones a test or the demo controls: failures on demand, and a query log.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
 
@@ -44,12 +44,12 @@ export class TestDnsServer {
     readonly port: number,
   ) {}
 
-  /** Start on 127.0.0.1 with a random free port. */
-  static async start(zone: Record<string, NameSpec> = {}): Promise<TestDnsServer> {
+  /** Start on 127.0.0.1 with a random free port (or `opts.port`, e.g. a fixed port for the demo). */
+  static async start(zone: Record<string, NameSpec> = {}, opts: { port?: number } = {}): Promise<TestDnsServer> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
+      socket.bind(opts.port ?? 0, '127.0.0.1', () => {
         socket.off('error', reject);
         resolve();
       });

@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Resolver } from 'node:dns/promises';
-import { TestDnsServer, ptrName4 } from './dns-server.js';
+import { TestDnsServer, ptrName4 } from '../src/index.js';
 
 const server = await TestDnsServer.start({
   'mail.example.test': { A: ['192.0.2.10', '192.0.2.11'], AAAA: ['2001:db8::10'], ttl: 42 },

@@ -1,0 +1,2 @@
+// Public surface of @spamtrap/dns-zone.
+export * from './server.js';
