@@ -9,6 +9,15 @@ import type { Logger } from '@spamtrap/logging';
  */
 const DOWNGRADED = [/Limiting retries for the idempotent producer/];
 
+/**
+ * kafkajs' Connection logs every error *response* at ERROR ("Response Fetch(...)": coordinator
+ * loading, rebalance in progress, unknown partition during a topic's creation), although the layer
+ * above retries most of them; the real failure, if any, surfaces as a thrown error we log ourselves.
+ */
+function isResponseNoise(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ');
+}
+
 /** A kafkajs `logCreator` writing to `logger` (child with `component: 'kafkajs'`). */
 export function pinoLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
@@ -19,7 +28,8 @@ export function pinoLogCreator(logger: Logger): logCreator {
       const downgraded = DOWNGRADED.some((re) => re.test(message));
       switch (level) {
         case logLevel.ERROR:
-          child.error(fields, message);
+          if (isResponseNoise(namespace, message)) child.warn(fields, message);
+          else child.error(fields, message);
           break;
         case logLevel.WARN:
           if (downgraded) child.info(fields, message);
