@@ -1,5 +1,5 @@
 // Writes a batch of documents through BulkBuffer (split by count and bytes) and sorts per-item results into ok / rejected.
-import { BulkBuffer, EsUnavailableError, isRetryableStatus, type BulkItemResult, type BulkOp, type EsStore } from '@spamtrap/es';
+import { BulkBuffer, EsRequestError, EsUnavailableError, isRetryableStatus, type BulkItemResult, type BulkOp, type EsStore } from '@spamtrap/es';
 
 export interface BulkLimits {
   maxDocs: number;
@@ -19,8 +19,15 @@ export async function writeAll(store: Pick<EsStore, 'bulkWrite'>, ops: BulkOp[],
   await buf.flush().catch(() => undefined);
   const results: BulkItemResult[] = [];
   for (const s of await settled) {
-    if (s.status === 'rejected') throw s.reason;
-    results.push(s.value);
+    if (s.status === 'fulfilled') {
+      results.push(s.value);
+      continue;
+    }
+    // Transient (ES down, 429/5xx beyond the budget): the caller retries the batch. A refused
+    // request (4xx, e.g. 413 too large) is permanent for the ops in it: report them as rejected
+    // so they reach the DLQ instead of blocking the partition forever.
+    if (!(s.reason instanceof EsRequestError)) throw s.reason;
+    results.push({ ok: false, status: s.reason.status, type: s.reason.type, reason: s.reason.message });
   }
   for (const r of results) {
     if (!r.ok && isRetryableStatus(r.status)) throw new EsUnavailableError(`bulk item still refused: HTTP ${r.status} ${r.type}: ${r.reason}`, r.status);

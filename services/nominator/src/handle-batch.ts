@@ -1,6 +1,6 @@
 // The verdicts batch handler: index evidence, recompute touched nominations, enqueue probe jobs, then report one outcome per record.
 import { ContractError, decodeVerdict, type VerdictRecord } from '@spamtrap/contracts';
-import { isVersionConflict, type BulkOp, type EsStore } from '@spamtrap/es';
+import { EsRequestError, isVersionConflict, type BulkOp, type EsStore } from '@spamtrap/es';
 import { buildEvidenceDoc, buildNominationDoc, evidenceTime, indexNames, nominationOf, type NominationView } from '@spamtrap/es-schema';
 import type { BatchHandler, IncomingRecord, RecordOutcome } from '@spamtrap/kafka';
 import type { Logger } from '@spamtrap/logging';
@@ -13,6 +13,7 @@ export const NOMINATOR_DLQ = {
   buildFailed: 'DOC_BUILD_FAILED',
   esRejected: 'ES_REJECTED',
   nominationRejected: 'NOMINATION_REJECTED',
+  nominationFailed: 'NOMINATION_FAILED',
   probeJobInvalid: 'PROBE_JOB_INVALID',
 } as const;
 
@@ -101,7 +102,15 @@ export function createVerdictHandler(settings: VerdictHandlerSettings, deps: Ver
     }
     const views = new Map<string, NominationView>();
     if (byKey.size > 0) {
-      for (const view of await deps.computeViews([...byKey.keys()])) views.set(view.key, view);
+      try {
+        for (const view of await deps.computeViews([...byKey.keys()])) views.set(view.key, view);
+      } catch (err) {
+        if (!(err instanceof EsRequestError)) throw err; // transient: retry the batch
+        // Elasticsearch refused the aggregation itself (a bug or a mapping conflict): the evidence
+        // is stored; DLQ the records so the partition moves on and they can be replayed after a fix.
+        deps.log.error({ err: err.message }, 'nomination view query refused');
+        for (const list of byKey.values()) for (const it of list) it.outcome = dlq(NOMINATOR_DLQ.nominationFailed, err.message, it.verdict!.evidenceId);
+      }
       const nomOps: BulkOp[] = [...views.values()].map((view) => ({
         op: 'index',
         index: names.nominations,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeJson } from '@spamtrap/contracts';
-import { MemoryEsStore } from '@spamtrap/es';
+import { EsRequestError, EsUnavailableError, MemoryEsStore } from '@spamtrap/es';
 import { buildTemplates, indexNames, type NominationView } from '@spamtrap/es-schema';
 import { verdictFixture } from '@spamtrap/es-schema/testing';
 import type { IncomingRecord } from '@spamtrap/kafka';
@@ -169,4 +169,37 @@ test('Elasticsearch 429/503: retried with backoff; beyond the budget the batch t
   assert.deepEqual((await handler([rec(encodeJson(verdictFixture({ evidenceId: id(41), peerIp: '198.51.100.60' })))])).map((o) => o.kind), ['ok']);
   const nom = await store.get(names.nominations, '198.51.100.60');
   assert.equal((nom.source as { spamtrap: { nomination: { hits: number } } }).spamtrap.nomination.hits, 2);
+});
+
+test('permanent request-level refusals (413 bulk, 400 aggregation) DLQ the affected records instead of blocking the partition', async () => {
+  const { store } = await setup();
+  const big = id(50);
+  const refusing = {
+    refresh: (i: string) => store.refresh(i),
+    bulkWrite: (ops: Parameters<MemoryEsStore['bulkWrite']>[0], o?: Parameters<MemoryEsStore['bulkWrite']>[1]) =>
+      ops.some((op) => op.id === big) ? Promise.reject(new EsRequestError('bulk: HTTP 413 request too large', 413, 'content_too_long')) : store.bulkWrite(ops, o),
+  };
+  const h = createVerdictHandler(
+    { prefix: PREFIX, redactionSecret: '', trapDomains: [], storeRaw: true, bulk: { maxDocs: 1, maxBytes: 1 << 20, maxWaitMs: 0 }, probeEnabled: false, probeCooldownMs: 86_400_000, probeMaxEvidenceAgeMs: 86_400_000 },
+    { store: refusing, computeViews: jsViews(store), queue: null, log: silentLogger(), now: () => NOW },
+  );
+  const out = await h([rec(encodeJson(verdictFixture({ evidenceId: big, peerIp: '198.51.100.70' }))), rec(encodeJson(verdictFixture({ evidenceId: id(51), peerIp: '198.51.100.71' })))]);
+  assert.equal(out[0]!.kind === 'dlq' && out[0]!.reason, 'ES_REJECTED');
+  assert.match(out[0]!.kind === 'dlq' ? String(out[0]!.error) : '', /content_too_long/);
+  assert.equal(out[1]!.kind, 'ok');
+
+  const badViews = createVerdictHandler(
+    { prefix: PREFIX, redactionSecret: '', trapDomains: [], storeRaw: true, bulk: { maxDocs: 10, maxBytes: 1 << 20, maxWaitMs: 0 }, probeEnabled: false, probeCooldownMs: 86_400_000, probeMaxEvidenceAgeMs: 86_400_000 },
+    { store, computeViews: () => Promise.reject(new EsRequestError('aggregate: HTTP 400 illegal_argument_exception', 400, 'illegal_argument_exception')), queue: null, log: silentLogger(), now: () => NOW },
+  );
+  const out2 = await badViews([rec(encodeJson(verdictFixture({ evidenceId: id(52), peerIp: '198.51.100.72' }))), rec(encodeJson(verdictFixture({ evidenceId: id(53), peerIp: '198.51.100.73', key: null })))]);
+  assert.equal(out2[0]!.kind === 'dlq' && out2[0]!.reason, 'NOMINATION_FAILED');
+  assert.equal(out2[1]!.kind, 'ok', 'records without a nomination are unaffected');
+  assert.equal((await store.get('unit-evidence-2026.11', id(52))).found, true, 'the evidence itself is stored');
+  // A transient failure of the same step still throws (retry the batch, commit nothing).
+  const downViews = createVerdictHandler(
+    { prefix: PREFIX, redactionSecret: '', trapDomains: [], storeRaw: true, bulk: { maxDocs: 10, maxBytes: 1 << 20, maxWaitMs: 0 }, probeEnabled: false, probeCooldownMs: 86_400_000, probeMaxEvidenceAgeMs: 86_400_000 },
+    { store, computeViews: () => Promise.reject(new EsUnavailableError('aggregate: connection refused')), queue: null, log: silentLogger(), now: () => NOW },
+  );
+  await assert.rejects(downViews([rec(encodeJson(verdictFixture({ evidenceId: id(54), peerIp: '198.51.100.74' })))]), /connection refused/);
 });

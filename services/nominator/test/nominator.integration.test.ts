@@ -23,6 +23,18 @@ async function waitFor(cond: () => Promise<boolean> | boolean, what: string, ms 
   }
 }
 
+/** Freshly created topics can answer "unknown topic or partition" for a moment; retry a few times. */
+async function retry<T>(f: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await sleep(300 * i);
+    }
+  }
+}
+
 const id = (n: number): string => `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const recent = (minutesAgo: number): string => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
@@ -101,18 +113,19 @@ void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5
     running.push(n1);
     const verdicts = [1, 2, 3].map((n) => verdictFixture({ evidenceId: id(n), peerIp: '198.51.100.40', acceptedAt: recent(10 * n) }));
     const proxy = verdictFixture({ evidenceId: id(4), peerIp: '198.51.100.41', cls: 'open_proxy_suspect', acceptedAt: recent(5) });
-    await publisher.publish([
+    // A retried publish may duplicate records: harmless by design (idempotent by evidence id).
+    await retry(() => publisher.publish([
       ...verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })),
       { topic: topics.verdicts, key: 'bad', value: '{"v":1,"evidenceId":"nope"}' },
       { topic: topics.verdicts, key: proxy.evidenceId, value: encodeJson(proxy) },
       { topic: topics.verdicts, key: id(6), value: encodeJson(verdictFixture({ evidenceId: id(6), peerIp: '198.51.100.43', acceptedAt: recent(3) })) },
       { topic: topics.sessions, key: id(5), value: encodeJson(sessionFixture(id(5), '198.51.100.42', recent(1))) },
       { topic: topics.sessions, key: 'junk', value: 'binary\u0000junk' },
-    ]);
+    ]));
     await waitFor(async () => (await count({ match_all: {} })) === 5, '5 evidence documents');
-    await waitFor(() => dlq.records.length === 3, '3 DLQ records');
+    await waitFor(() => new Set(dlq.records.map((r) => readDlqHeaders(r)?.reason)).size === 3, '3 kinds of DLQ records');
     const infos = dlq.records.map((r) => readDlqHeaders(r));
-    assert.deepEqual(infos.map((i) => i?.reason).sort(), ['CONTRACT_VIOLATION', 'DECODE_FAILED', 'ES_REJECTED']);
+    assert.deepEqual([...new Set(infos.map((i) => i?.reason))].sort(), ['CONTRACT_VIOLATION', 'DECODE_FAILED', 'ES_REJECTED']);
     const rejected = infos.find((i) => i?.reason === 'ES_REJECTED');
     assert.equal(rejected?.evidenceId, id(6));
     assert.match(String(rejected?.error), /strict_dynamic_mapping_exception: .*smuggled/);
@@ -131,7 +144,7 @@ void describe('nominator service on the local Kafka, ES and Redis', { timeout: 5
     assert.equal(await count({ term: { 'event.dataset': 'spamtrap.session' } }), 1);
 
     // Replay: the same verdicts again (a second nominator instance in another group re-reads everything).
-    await publisher.publish(verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) })));
+    await retry(() => publisher.publish(verdicts.map((v) => ({ topic: topics.verdicts, key: v.evidenceId, value: encodeJson(v) }))));
     const n2 = await startNominator(config({ groupId: `nominator-${randomUUID().slice(0, 8)}`, consumeSessions: false }), { kafka, store: tampering, queue });
     running.push(n2);
     // Each re-index bumps _version: 1 original + 1 republished (first instance) + 2 (second instance re-reads both).
