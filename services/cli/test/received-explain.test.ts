@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { parseReceived } from '@spamtrap/received';
+import { hopJson } from '../src/explain/render.js';
 import { main } from '../src/main.js';
 
 async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
@@ -38,6 +40,21 @@ describe('spamtrap received --json', () => {
   });
   it('rejects unknown arguments with exit 2', async () => {
     assert.equal((await run(['received', '--bogus'])).code, 2);
+  });
+});
+
+describe('hopJson', () => {
+  it('writes exactly what JSON.stringify writes for parsed hops (escaping, nulls, flags)', () => {
+    const lines = [
+      'from a "quoted" \\ name (rdns.example [192.0.2.1] (may be forged)) by mx (8.14.7/8.14.7) with ESMTP id x; Mon, 30 Feb 2009 10:00:00 +0000',
+      'from h\u00e9llo\u2028 (x [2001:db8::1]) by y with ESMTPSA; Tue, 14 Feb 2023 12:59:45 +0000',
+      '(qmail 1 invoked by uid 2); 14 Feb 2023 12:59:45 -0000',
+      '',
+    ];
+    for (const l of lines) {
+      const h = parseReceived(l);
+      assert.equal(hopJson(h), JSON.stringify(h));
+    }
   });
 });
 
