@@ -5,9 +5,8 @@ import { DEFAULT_TOPICS } from '@spamtrap/contracts';
 import { createKafka, kafkaConfigSchema, pipelineTopicSpecs } from '@spamtrap/kafka';
 import { clientEnv, stackSchema } from '@spamtrap/stack';
 import { UsageError, type CommandIo, type CommandSpec } from '../command.js';
-import { serviceEnv, type PipelineProfile } from '../pipeline/profile.js';
+import { DEMO_DNS_PORT, serviceEnv, type PipelineProfile } from '../pipeline/profile.js';
 import { REPO_ROOT, Supervisor, type ProcessSpec, type ServiceName } from '../pipeline/supervisor.js';
-import { DEMO_DNS_PORT } from '../samples/demo-dns-main.js';
 
 const USAGE = `Usage: spamtrap pipeline <action> [options]
 

@@ -11,6 +11,9 @@ export interface PipelineProfile {
   demoDnsPort: number;
 }
 
+/** Default port of the demo DNS zone (the enricher of `spamtrap pipeline up --demo` asks it). */
+export const DEMO_DNS_PORT = 5353;
+
 export const DEMO_DEFAULTS = {
   trapDomains: 'trap.spamtrap.test',
   ourHosts: 'mx1.trap.spamtrap.test',

@@ -1,9 +1,7 @@
 // Demo DNS process: serves the sample scenarios' PTR and A records on 127.0.0.1 so the demo enricher gets real answers.
 import { TestDnsServer } from '@spamtrap/dns-zone';
+import { DEMO_DNS_PORT } from '../pipeline/profile.js';
 import { scenarios, zoneFor } from './scenarios.js';
-
-/** Default port of the demo zone (the enricher of `spamtrap pipeline up --demo` asks it). */
-export const DEMO_DNS_PORT = 5353;
 
 const port = Number(process.env['DEMO_DNS_PORT'] ?? DEMO_DNS_PORT);
 const server = await TestDnsServer.start(zoneFor(scenarios()), { port });
