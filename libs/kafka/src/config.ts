@@ -25,6 +25,11 @@ export const kafkaSettings = {
   maxBatchBytes: int({ env: 'KAFKA_PUBLISH_MAX_BATCH_BYTES', doc: 'Max bytes per coalesced produce request', default: 900_000, min: 1024, max: 64 * 1024 * 1024 }),
   /** @defaultValue 5: bounded so a send fails (and the caller sees 451) instead of retrying forever. */
   producerRetries: int({ env: 'KAFKA_PRODUCER_RETRIES', doc: 'Client-side retries of one produce request', default: 5, min: 1, max: 50 }),
+  /**
+   * @defaultValue 30000: a consumer silent for this long is dropped from its group. The stage runner
+   * heartbeats while a handler works, so a slow handler does not trip it; a dead process does.
+   */
+  sessionTimeoutMs: int({ env: 'KAFKA_SESSION_TIMEOUT_MS', doc: 'Consumer group session timeout (ms); the broker allows 6000..300000 by default', default: 30_000, min: 6000, max: 300_000 }),
   ssl: bool({ env: 'KAFKA_SSL', doc: 'Use TLS to the brokers', default: false }),
   saslMechanism: oneOf({ env: 'KAFKA_SASL_MECHANISM', doc: 'SASL mechanism, or none', default: 'none', values: ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const }),
   saslUsername: str({ env: 'KAFKA_SASL_USERNAME', doc: 'SASL user name', default: '' }),

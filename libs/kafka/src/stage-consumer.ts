@@ -85,6 +85,9 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
       // stop() waits for the fetch in flight; kafkajs' 5 s long-poll made every drain take ~5 s.
       // An idle consumer now polls once a second, which costs the broker nothing worth noting.
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      sessionTimeout: kafka.config.sessionTimeoutMs,
+      // kafkajs sends a heartbeat at most this often; a third of the session leaves two to lose.
+      heartbeatInterval: Math.max(1000, Math.floor(kafka.config.sessionTimeoutMs / 3)),
       retry: {
         retries: 8,
         // Retriable crashes: log and let kafkajs rejoin (the stage must keep running).

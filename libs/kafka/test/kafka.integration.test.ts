@@ -74,3 +74,44 @@ void describe('topic admin on the real broker', () => {
     }
   });
 });
+
+void describe('stage consumer heartbeats', () => {
+  void it('a handler running longer than the session timeout keeps its partition and commits once', { timeout: 90_000 }, async () => {
+    // 6 s is the broker's minimum session timeout; the handler takes 9 s.
+    const kafka = createKafka(loadKafkaConfig(process.env, { clientId: 'spamtrap-heartbeat-test', sessionTimeoutMs: 6000 }));
+    const admin = kafka.createAdmin();
+    const publisher = kafka.createPublisher();
+    const prefix = `ct-${randomUUID().slice(0, 8)}`;
+    const input = `${prefix}.in`;
+    const output = `${prefix}.out`;
+    await admin.ensureTopics([
+      { topic: input, partitions: 1 },
+      { topic: output, partitions: 1 },
+    ]);
+    try {
+      await publisher.publish([{ topic: input, key: 'slow', value: 'x' }]);
+      const calls: string[] = [];
+      const consumer = kafka.createStageConsumer(publisher, {
+        stage: 'slow',
+        groupId: `${prefix}-g`,
+        topic: input,
+        dlqTopic: `${prefix}.dlq`,
+        handler: async (records) => {
+          calls.push(...records.map((r) => r.offset));
+          await new Promise((r) => setTimeout(r, 9000));
+          return records.map(() => ({ kind: 'ok' as const, outputs: [{ topic: output, key: 'slow', value: 'done' }] }));
+        },
+      });
+      await consumer.start();
+      const until = Date.now() + 60_000;
+      while (calls.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 14_000)); // the 9 s handler, its commit, and time for a redelivery if it had lost the group
+      await consumer.stop();
+      assert.deepEqual(calls, ['0'], 'handled once: the member kept its partition and its commit counted');
+    } finally {
+      await publisher.close();
+      await admin.deleteTopics([input, output]);
+      await admin.close();
+    }
+  });
+});
