@@ -67,6 +67,13 @@ export const sinkSettings = {
     max: 8 * 1024 * 1024 * 1024,
   }),
   sinkPublishTimeoutMs: int({ env: 'SINK_PUBLISH_TIMEOUT_MS', doc: 'Wait for the Kafka ack at most this long before answering 451 (ms)', default: DEFAULTS.publishTimeoutMs, min: 100, max: 300_000 }),
+  publishLingerMs: int({
+    env: 'SINK_PUBLISH_LINGER_MS',
+    doc: 'Wait this long after a message ends to coalesce it with others into one Kafka produce request (ms); replaces KAFKA_PUBLISH_LINGER_MS for the sink',
+    default: DEFAULTS.publishLingerMs,
+    min: 0,
+    max: 1000,
+  }),
   drainTimeoutMs: int({ env: 'SINK_DRAIN_TIMEOUT_MS', doc: 'On SIGTERM, wait this long for transactions in flight (ms)', default: DEFAULTS.drainTimeoutMs, min: 0, max: 600_000 }),
   metricsListen: str({
     env: 'SINK_METRICS_LISTEN',

@@ -24,6 +24,14 @@ export const DEFAULTS = {
   maxInflightBytes: 128 * 1024 * 1024,
   /** Kafka must ack within 10 s, else 451: a client retries later, well inside its own 10 min DATA timeout. */
   publishTimeoutMs: 10_000,
+  /**
+   * No linger before a produce request. SMTP clients wait for the 250 before their next message, so a
+   * linger is pure added latency per message; sends already coalesce naturally because one produce
+   * request is in flight at a time and everything that arrives meanwhile goes in the next one.
+   * Measured (bench/smtp/profile.ts, 50 sessions): linger 0 vs 5 ms halves the end-of-DATA → ack
+   * latency (2.3 vs 5.3 ms at 2 KB) and gives +6-12% msgs/s.
+   */
+  publishLingerMs: 0,
   /** SIGTERM: 30 s for transactions in flight, then the rest get 421. */
   drainTimeoutMs: 30_000,
 } as const;

@@ -35,7 +35,7 @@ if (config.ensureTopics) {
     await admin.close().catch(() => undefined);
   }
 }
-const publisher = kafka.createPublisher();
+const publisher = kafka.createPublisher({ lingerMs: config.publishLingerMs });
 const sink = await startSink(config, { publisher, logger });
 
 let signalled = false;
