@@ -24,9 +24,10 @@ import { DEMO_MX } from '@spamtrap/cli/samples';
 import { pipelineEnv } from '../../test/support/pipeline-env.js';
 import { buildTemplates, templateTrapDomains } from './messages.js';
 import { runLoad, type LoadResult } from './load.js';
-import { SearchableSampler } from './searchable.js';
+import { SearchableSampler, stageTimes, type StageTimes } from './searchable.js';
 import { CLK_TCK, loadAverage, machineTicks, pidListening, sample, startService, stopService, type Proc, type ProcSample } from './procs.js';
 import { fmt, percentile, rateBetween } from './stats.js';
+import { LagSampler } from './lag.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -96,6 +97,8 @@ interface PhaseResult {
   genCpuPct: number;
   loadavg: string;
   queryMsP50: number;
+  stages: StageTimes[];
+  maxLag: Map<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -172,12 +175,20 @@ async function main(): Promise<void> {
     if (warm.pendingCount > 0) throw new Error(`warm-up: ${warm.pendingCount} messages not searchable after 180 s; see logs in ${logDir}`);
     log(`warm-up done: p50 ${fmt(percentile(warm.seen.map((s) => s.latencyMs), 50))} ms`);
 
+    const topics = prefixedTopics(prefix);
+    const lag = new LagSampler(env['KAFKA_BROKERS']!.split(','), [
+      { stage: 'parser', groupId: env['PARSER_GROUP_ID']!, topic: topics.raw },
+      { stage: 'enricher', groupId: env['ENRICHER_GROUP_ID']!, topic: topics.parsed },
+      { stage: 'nominator', groupId: env['NOMINATOR_GROUP_ID']!, topic: topics.verdicts },
+    ]);
+    await lag.start();
     const results: PhaseResult[] = [];
     for (const rate of RATES) {
       if (interrupted) break;
       const sampler = new SearchableSampler({ esNode, pattern: names.evidencePattern, intervalMs: INTERVAL_MS, maxIdsPerQuery: 2000 });
       let n = 0;
       sampler.start();
+      lag.reset();
       const before = new Map<string, ProcSample | null>(watched.map((p) => [p.name, sample(p.pid)]));
       const m0 = machineTicks();
       const g0 = process.cpuUsage();
@@ -218,6 +229,7 @@ async function main(): Promise<void> {
         await sleep(250);
       }
       sampler.stop();
+      const maxLag = lag.max;
       const cpu = new Map<string, number>();
       const rss = new Map<string, number>();
       for (const p of watched) {
@@ -244,12 +256,15 @@ async function main(): Promise<void> {
         genCpuPct: ((g1.user + g1.system) / 1000 / (t1 - t0)) * 100,
         loadavg,
         queryMsP50: percentile(sampler.queryMs, 50),
+        stages: await stageTimes(esNode, names.evidencePattern, sampler.seen).catch(() => []),
+        maxLag,
       });
       const r = results[results.length - 1]!;
       log(`  p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, sustained ${fmt(r.sustained)}/s, never ${never}`);
       if (drainedAt === 0) log(`  _count never reached ${acceptedTotal} within the bound; later rates start with a backlog`);
     }
 
+    await lag.stop();
     // Exactly-once check: evidence documents vs accepted messages over the whole run.
     await sleep(1500);
     const store = createEsStore(esConfigSchema.load(env));
@@ -286,6 +301,14 @@ function report(results: readonly PhaseResult[], names: readonly string[], accep
   }
   const last = results[results.length - 1];
   if (last) out.push(`| RSS MB | ${names.map((n) => fmt((last.rss.get(n) ?? NaN) / 1048576)).join(' | ')} | | |`);
+  out.push('\nWhere the time goes (sampled messages, p50 / p99 ms), from the times the stages wrote into each evidence document:\n');
+  out.push('| offered /s | sink: accepted -> 250 (Kafka acks=all) | 250 -> nominator built doc (parser, enricher, nominator) | built -> searchable (bulk, refresh, probe) | max lag parser / enricher / nominator (records) |');
+  out.push('|---|---|---|---|---|');
+  for (const r of results) {
+    const col = (k: keyof StageTimes): string => `${fmt(percentile(r.stages.map((s) => s[k]), 50))} / ${fmt(percentile(r.stages.map((s) => s[k]), 99))}`;
+    const lags = ['parser', 'enricher', 'nominator'].map((st) => fmt(r.maxLag.get(st) ?? NaN)).join(' / ');
+    out.push(`| ${r.rate} | ${col('sinkAckMs')} | ${col('toBuiltMs')} | ${col('toSearchableMs')} | ${lags} |`);
+  }
   out.push(`\nEvidence documents ${finalCount}, messages accepted ${acceptedTotal} (warm-up included): ${finalCount === acceptedTotal ? 'exactly once' : 'MISMATCH'}.`);
   const q = results.map((r) => fmt(r.queryMsP50)).join(', ');
   out.push(`Searchable-probe query p50 per rate: ${q} ms (latency resolution is the ${INTERVAL_MS} ms poll interval plus that).`);

@@ -23,7 +23,7 @@ export class SearchableSampler {
   /** evidence id -> time of its 250. */
   private readonly pending = new Map<string, number>();
   /** Latencies (ms) of ids seen, with the 250 time, in order of becoming visible. */
-  readonly seen: { acceptedAt: number; latencyMs: number }[] = [];
+  readonly seen: { id: string; acceptedAt: number; latencyMs: number }[] = [];
   readonly counts: CountPoint[] = [];
   readonly queryMs: number[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -100,7 +100,7 @@ export class SearchableSampler {
         const at = this.pending.get(h._id);
         if (at === undefined) continue;
         this.pending.delete(h._id);
-        this.seen.push({ acceptedAt: at, latencyMs: now - at });
+        this.seen.push({ id: h._id, acceptedAt: at, latencyMs: now - at });
       }
     } catch {
       // A failed poll is just a missed sample point; the next one retries the same ids.
@@ -108,4 +108,45 @@ export class SearchableSampler {
       this.busy = false;
     }
   }
+}
+
+/** Where the time of one message went, from the times the stages wrote into its evidence document (same clock). */
+export interface StageTimes {
+  /** Sink: acceptance (end of DATA) to the 250 the client read (the acks=all Kafka write). */
+  sinkAckMs: number;
+  /**
+   * 250 to the nominator building the document (`event.ingested`, its wall clock): raw topic, parser,
+   * parsed topic, enricher, verdicts topic, nominator. (The verdict's `decided_at` is the acceptance
+   * time by design, for byte-identical replays, so the enricher's own moment is not recorded.)
+   */
+  toBuiltMs: number;
+  /** Document built to first seen by a search: bulk write, refresh, and the probe's own resolution. */
+  toSearchableMs: number;
+}
+
+/** Reads `@timestamp` and `event.ingested` of seen documents and splits their latency. */
+export async function stageTimes(esNode: string, pattern: string, seen: readonly { id: string; acceptedAt: number; latencyMs: number }[]): Promise<StageTimes[]> {
+  const out: StageTimes[] = [];
+  const byId = new Map(seen.map((s) => [s.id, s]));
+  const ids = [...byId.keys()];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const r = await fetch(`${esNode}/${pattern}/_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: { ids: { values: chunk } }, size: chunk.length, _source: ['@timestamp', 'event.ingested'] }),
+    });
+    if (!r.ok) continue;
+    const body = (await r.json()) as { hits?: { hits?: { _id: string; _source?: Record<string, unknown> }[] } };
+    for (const h of body.hits?.hits ?? []) {
+      const s = byId.get(h._id);
+      const src = h._source ?? {};
+      const accepted = Date.parse(String(src['@timestamp']));
+      const ingested = Date.parse(String((src['event'] as { ingested?: string } | undefined)?.ingested));
+      if (!s || ![accepted, ingested].every(Number.isFinite)) continue;
+      const searchable = s.acceptedAt + s.latencyMs;
+      out.push({ sinkAckMs: s.acceptedAt - accepted, toBuiltMs: ingested - s.acceptedAt, toSearchableMs: searchable - ingested });
+    }
+  }
+  return out;
 }
