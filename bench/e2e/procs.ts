@@ -10,10 +10,10 @@ export interface Proc {
   child?: ChildProcess;
 }
 
-/** Starts `node --import tsx services/<service>/src/main.ts` with `env`; output goes to `<logDir>/<name>.log`. */
-export function startService(root: string, logDir: string, name: string, service: string, env: Record<string, string>): Proc {
+/** Starts `node --import tsx services/<service>/src/main.ts` (or `entry`) with `env`; output goes to `<logDir>/<name>.log`. */
+export function startService(root: string, logDir: string, name: string, service: string, env: Record<string, string>, entry?: string): Proc {
   const log = createWriteStream(join(logDir, `${name}.log`));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', service, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry ?? join(root, 'services', service, 'src', 'main.ts')], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

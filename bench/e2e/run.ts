@@ -10,7 +10,7 @@
 // progress on stderr. DNS is off in the enricher (ENRICHER_DNS=false): the benchmark measures the
 // pipeline, not a resolver. Everything the run created is deleted at the end.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { SearchableSampler, stageTimes, type StageTimes } from './searchable.js';
 import { CLK_TCK, loadAverage, machineTicks, pidListening, sample, startService, stopService, type Proc, type ProcSample } from './procs.js';
 import { fmt, percentile, rateBetween } from './stats.js';
+import type { Timings } from './nominator-timed.js';
 import { LagSampler } from './lag.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,6 +42,8 @@ const SIZE = Number(arg('size', '2048'));
 const CONCURRENCY = Number(arg('concurrency', '64'));
 const PER_CONN = Number(arg('per-conn', '20'));
 const INSTANCES = Number(arg('instances', '1'));
+/** Run the nominator through bench/e2e/nominator-timed.ts (same service, ES/Redis/batch calls timed). */
+const TIMED_NOMINATOR = process.argv.includes('--timed-nominator');
 const SAMPLE_EVERY = Number(arg('sample', '10'));
 const INTERVAL_MS = Number(arg('interval', '200'));
 /** A sampled message not searchable this long after its 250 counts as never searchable. */
@@ -99,6 +102,35 @@ interface PhaseResult {
   queryMsP50: number;
   stages: StageTimes[];
   maxLag: Map<string, number>;
+  /** Nominator call timings over the phase (load + drain), summed over instances; empty unless --timed-nominator. */
+  timings: Timings;
+  windowS: number;
+}
+
+function readTimings(logDir: string): Timings {
+  const sum: Timings = {};
+  for (let i = 1; i <= INSTANCES; i++) {
+    const f = join(logDir, `nominator-${i}.timings.json`);
+    if (!existsSync(f)) continue;
+    const { totals } = JSON.parse(readFileSync(f, 'utf8')) as { totals: Timings };
+    for (const [k, v] of Object.entries(totals)) {
+      const s = (sum[k] ??= { calls: 0, ms: 0, maxMs: 0, records: 0 });
+      s.calls += v.calls;
+      s.ms += v.ms;
+      s.maxMs = Math.max(s.maxMs, v.maxMs);
+      s.records = (s.records ?? 0) + (v.records ?? 0);
+    }
+  }
+  return sum;
+}
+
+function diffTimings(a: Timings, b: Timings): Timings {
+  const out: Timings = {};
+  for (const [k, v] of Object.entries(b)) {
+    const p = a[k];
+    out[k] = { calls: v.calls - (p?.calls ?? 0), ms: v.ms - (p?.ms ?? 0), maxMs: v.maxMs, records: (v.records ?? 0) - (p?.records ?? 0) };
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -147,7 +179,9 @@ async function main(): Promise<void> {
   try {
     // Consumers first (so they are attached when the first record arrives), the sink last.
     for (let i = 1; i <= INSTANCES; i++) {
-      procs.push(startService(ROOT, logDir, `nominator-${i}`, 'nominator', env));
+      const timedEntry = TIMED_NOMINATOR ? join(ROOT, 'bench', 'e2e', 'nominator-timed.ts') : undefined;
+      const nomEnv = TIMED_NOMINATOR ? { ...env, BENCH_TIMINGS_FILE: join(logDir, `nominator-${i}.timings.json`) } : env;
+      procs.push(startService(ROOT, logDir, `nominator-${i}`, 'nominator', nomEnv, timedEntry));
       procs.push(startService(ROOT, logDir, `enricher-${i}`, 'enricher', env));
       procs.push(startService(ROOT, logDir, `parser-${i}`, 'parser', env));
     }
@@ -189,6 +223,7 @@ async function main(): Promise<void> {
       let n = 0;
       sampler.start();
       lag.reset();
+      const timings0 = readTimings(logDir);
       const before = new Map<string, ProcSample | null>(watched.map((p) => [p.name, sample(p.pid)]));
       const m0 = machineTicks();
       const g0 = process.cpuUsage();
@@ -229,6 +264,9 @@ async function main(): Promise<void> {
         await sleep(250);
       }
       sampler.stop();
+      await sleep(TIMED_NOMINATOR ? 1100 : 0);
+      const timings = diffTimings(timings0, readTimings(logDir));
+      const windowS = (Date.now() - t0) / 1000;
       const maxLag = lag.max;
       const cpu = new Map<string, number>();
       const rss = new Map<string, number>();
@@ -258,6 +296,8 @@ async function main(): Promise<void> {
         queryMsP50: percentile(sampler.queryMs, 50),
         stages: await stageTimes(esNode, names.evidencePattern, sampler.seen).catch(() => []),
         maxLag,
+        timings,
+        windowS,
       });
       const r = results[results.length - 1]!;
       log(`  p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, sustained ${fmt(r.sustained)}/s, never ${never}`);
@@ -308,6 +348,18 @@ function report(results: readonly PhaseResult[], names: readonly string[], accep
     const col = (k: keyof StageTimes): string => `${fmt(percentile(r.stages.map((s) => s[k]), 50))} / ${fmt(percentile(r.stages.map((s) => s[k]), 99))}`;
     const lags = ['parser', 'enricher', 'nominator'].map((st) => fmt(r.maxLag.get(st) ?? NaN)).join(' / ');
     out.push(`| ${r.rate} | ${col('sinkAckMs')} | ${col('toBuiltMs')} | ${col('toSearchableMs')} | ${lags} |`);
+  }
+  if (TIMED_NOMINATOR) {
+    out.push('\nNominator time per call kind (--timed-nominator), over each phase from load start to drained, summed over instances:\n');
+    out.push('| offered /s | call | calls | total s | ms / call | max ms | share of window |');
+    out.push('|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      for (const [k, v] of Object.entries(r.timings).sort((x, y) => y[1].ms - x[1].ms)) {
+        if (v.calls === 0) continue;
+        const per = k.startsWith('handler.') ? ` (${fmt((v.records ?? 0) / v.calls)} records/batch)` : '';
+        out.push(`| ${r.rate} | ${k}${per} | ${v.calls} | ${fmt(v.ms / 1000, 1)} | ${fmt(v.ms / v.calls, 1)} | ${fmt(v.maxMs)} | ${fmt((v.ms / 1000 / r.windowS) * 100)} % |`);
+      }
+    }
   }
   out.push(`\nEvidence documents ${finalCount}, messages accepted ${acceptedTotal} (warm-up included): ${finalCount === acceptedTotal ? 'exactly once' : 'MISMATCH'}.`);
   const q = results.map((r) => fmt(r.queryMsP50)).join(', ');
