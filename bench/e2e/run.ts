@@ -42,6 +42,10 @@ const SIZE = Number(arg('size', '2048'));
 const CONCURRENCY = Number(arg('concurrency', '64'));
 const PER_CONN = Number(arg('per-conn', '20'));
 const INSTANCES = Number(arg('instances', '1'));
+/** `--env K=V` (repeatable): extra settings for every service, e.g. NOMINATOR_PARTITIONS_CONCURRENTLY=4. */
+const EXTRA_ENV: Record<string, string> = Object.fromEntries(
+  process.argv.flatMap((a, i) => (a === '--env' && process.argv[i + 1]?.includes('=') ? [process.argv[i + 1]!.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])),
+);
 /** Run the nominator through bench/e2e/nominator-timed.ts (same service, ES/Redis/batch calls timed). */
 const TIMED_NOMINATOR = process.argv.includes('--timed-nominator');
 const SAMPLE_EVERY = Number(arg('sample', '10'));
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
   });
   // An empty SINK_METRICS_LISTEN reads as unset (default 127.0.0.1:9325, often taken on a shared machine): give it a free port.
   env['SINK_METRICS_LISTEN'] = `127.0.0.1:${await freePort()}`;
+  Object.assign(env, EXTRA_ENV);
   const esNode = env['ES_NODE']!;
   const names = indexNames(prefix);
   const logDir = mkdtempSync(join(tmpdir(), 'spamtrap-bench-e2e-'));
@@ -321,7 +326,8 @@ function report(results: readonly PhaseResult[], names: readonly string[], accep
   const out: string[] = [];
   out.push(
     `\nEnd-to-end, ${INSTANCES} instance(s) per stage, ${SIZE} B messages, ${CONCURRENCY} sessions x ${PER_CONN} msgs/session, ` +
-      `${SECONDS} s per rate, 1 in ${SAMPLE_EVERY} messages sampled every ${INTERVAL_MS} ms, DNS off, ${new Date().toISOString()}\n`,
+      `${SECONDS} s per rate, 1 in ${SAMPLE_EVERY} messages sampled every ${INTERVAL_MS} ms, DNS off, ` +
+      `${Object.keys(EXTRA_ENV).length ? `env ${Object.entries(EXTRA_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}, ` : ''}${new Date().toISOString()}\n`,
   );
   out.push('| offered /s | 250 /s | searchable /s (steady) | 4xx | broken | unsent | sampled | p50 ms | p90 ms | p99 ms | max ms | never searchable | drain s | machine CPU % | load avg (1/5/15) |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
