@@ -82,3 +82,29 @@ if (ci >= 0) {
   process.stdout.write(`\ncallers of ${name}:\n`);
   for (const [k, t] of [...chains].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(`${pct(t)}  ${k}\n`);
 }
+
+// --stack-share A,B,...: share of busy time whose stack holds a frame owned by each pattern (first match wins,
+// in the order given), e.g. `kafkajs|libs/kafka,smtp-server,services/smtp-sink`; the rest is Node/V8 itself.
+const si = process.argv.indexOf('--stack-share');
+if (si >= 0) {
+  const pats = process.argv[si + 1]!.split(',').map((s) => new RegExp(s));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const share = new Array<number>(pats.length + 1).fill(0);
+  for (const [id, t] of self) {
+    const f0 = byId.get(id)!.callFrame;
+    if (f0.functionName === '(idle)') continue;
+    const owners: string[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      owners.push(owner(f.url, f.functionName));
+    }
+    // The innermost matching frame decides: a socket write called from kafkajs counts as Kafka.
+    let k = pats.length;
+    outer: for (const o of owners) for (let i = 0; i < pats.length; i++) if (pats[i]!.test(o)) { k = i; break outer; }
+    share[k]! += t;
+  }
+  process.stdout.write('\nshare by innermost owner on the stack:\n');
+  pats.forEach((re, i) => process.stdout.write(`${pct(share[i]!)}  ${re.source}\n`));
+  process.stdout.write(`${pct(share[pats.length]!)}  (none of these: GC, event loop, node internals called from the loop)\n`);
+}

@@ -1,6 +1,6 @@
 // SMTP sink benchmark: our sink (publishing to real Kafka, acks=all) side by side with Postfix smtp-sink, load from smtp-source.
 //
-//   npx tsx bench/smtp/run.ts [--reps 5] [--seconds 2] [--sessions 50] [--pregreet 0,5] [--cells 1,4] [--no-pin]
+//   npx tsx bench/smtp/run.ts [--reps 5] [--seconds 2] [--sessions 50] [--pregreet 0,5] [--linger 0,5] [--cells 1,4] [--no-pin]
 //
 // Needs Debian's postfix (smtp-sink, smtp-source) and Kafka at KAFKA_BROKERS (default 127.0.0.1:9092).
 // Each rep runs every cell on every sink, in rotating order; figures are medians over reps (rep 0 =
@@ -18,6 +18,7 @@ import { DEFAULT_TOPIC_PARTITIONS, TOPIC_MAX_RECORD_BYTES } from '@spamtrap/cont
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SMTP_SINK = '/usr/sbin/smtp-sink';
 const SMTP_SOURCE = '/usr/sbin/smtp-source';
+const CLK_TCK = 100; // USER_HZ on Linux: /proc/PID/stat times are in 1/100 s
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +28,8 @@ const REPS = Number(arg('reps', '5'));
 const SECONDS = Number(arg('seconds', '2'));
 const SESSIONS = Number(arg('sessions', '50'));
 const PREGREETS = arg('pregreet', '5').split(',').map(Number);
+/** SINK_PUBLISH_LINGER_MS values to run side by side (each with every pre-greeting value). */
+const LINGERS = arg('linger', '0').split(',').map(Number);
 const PIN = !process.argv.includes('--no-pin');
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
@@ -93,6 +96,27 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/** utime+stime (s) of a process, all its threads, from /proc/PID/stat; NaN when gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The Kafka broker's pid, from the listener on KAFKA_BROKERS' first port (its CPU shares the machine). */
+function brokerPid(): number | undefined {
+  const port = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0]!.split(':').pop()!;
+  const m = /pid=(\d+)/.exec(spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).stdout ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 /** One smtp-source run; resolves with msgs/s, or throws when smtp-source reported an error. */
 function runSource(port: number, cell: Cell, n: number): number {
   const args = [SMTP_SOURCE, ...(cell.many ? ['-d'] : []), '-s', String(SESSIONS), '-m', String(n), '-l', String(cell.size), '-f', 'spammer@sender.example', '-t', 'trap@trap.example', `127.0.0.1:${port}`];
@@ -130,7 +154,7 @@ async function main(): Promise<void> {
     const pfPort = await freePort();
     const pf = spawn(pin(0, [SMTP_SINK])[0]!, pin(0, [SMTP_SINK, '-u', 'nobody', '-a', '-C', '-F', '-m', '1024', `127.0.0.1:${pfPort}`, '1024']).slice(1), { stdio: 'ignore' });
     sinks.push({ label: 'postfix smtp-sink', port: pfPort, proc: pf, ours: false });
-    for (const pg of PREGREETS) {
+    for (const pg of PREGREETS) for (const linger of LINGERS) {
       const port = await freePort();
       const metricsPort = await freePort();
       const env = {
@@ -142,17 +166,24 @@ async function main(): Promise<void> {
         SINK_ENSURE_TOPICS: 'false',
         SINK_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
         SINK_PREGREET_MS: String(pg),
+        SINK_PUBLISH_LINGER_MS: String(linger),
         // smtp-source opens all sessions from 127.0.0.1; reconnects can briefly overlap the old socket's close.
         SINK_MAX_CONNECTIONS_PER_IP: '1000',
         SINK_LOG_LEVEL: 'warn',
       };
       const proc = spawn(pin(0, [process.execPath])[0]!, [...pin(0, [process.execPath]).slice(1), '--import', 'tsx', join(ROOT, 'services/smtp-sink/src/main.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
-      sinks.push({ label: `ours, pregreet ${pg} ms`, port, proc, ours: true, metricsPort } as Sink & { metricsPort: number });
+      const label = `ours, pregreet ${pg} ms${LINGERS.length > 1 ? `, linger ${linger} ms` : ''}`;
+      sinks.push({ label, port, proc, ours: true, metricsPort } as Sink & { metricsPort: number });
     }
     for (const s of sinks) await waitPort(s.port, s.proc);
 
     // rates[cell][sink] = msgs/s per kept rep
     const rates = CELLS.map(() => sinks.map(() => [] as number[]));
+    // CPU µs per message of each sink and of the broker during that sink's runs (per kept rep).
+    const sinkUs = CELLS.map(() => sinks.map(() => [] as number[]));
+    const brokerUs = CELLS.map(() => sinks.map(() => [] as number[]));
+    const bpid = brokerPid();
+    const loadStart = loadavg();
     const nFor = CELLS.map(() => sinks.map(() => 200));
     let oursSent = 0;
     for (let rep = 0; rep <= REPS; rep++) {
@@ -161,8 +192,16 @@ async function main(): Promise<void> {
         for (const si of order) {
           const sink = sinks[si]!;
           const n = nFor[c]![si]!;
+          const cpu0 = cpuSeconds(sink.proc.pid);
+          const b0 = cpuSeconds(bpid);
           const rate = runSource(sink.port, CELLS[c]!, n);
+          const us = ((cpuSeconds(sink.proc.pid) - cpu0) / n) * 1e6;
+          const bus = ((cpuSeconds(bpid) - b0) / n) * 1e6;
           if (sink.ours) oursSent += n;
+          if (rep > 0) {
+            sinkUs[c]![si]!.push(us);
+            brokerUs[c]![si]!.push(bus);
+          }
           // Resize so the next run lasts ~SECONDS.
           nFor[c]![si] = Math.max(SESSIONS * 2, Math.round(rate * SECONDS));
           if (rep > 0) rates[c]![si]!.push(rate);
@@ -183,7 +222,7 @@ async function main(): Promise<void> {
 
     const rss = sinks.map((s) => peakRssMb(s.proc.pid));
     const lines: string[] = [];
-    lines.push(`SMTP sink benchmark, ${SESSIONS} concurrent smtp-source sessions, ${REPS} reps (medians), ${new Date().toISOString()}, loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    lines.push(`SMTP sink benchmark, ${SESSIONS} concurrent smtp-source sessions, ${REPS} reps (medians), ${new Date().toISOString()}, loadavg at start ${loadStart}, at end ${loadavg()}`);
     lines.push('');
     const head = ['cell', ...sinks.map((s) => `${s.label} msgs/s`), ...sinks.filter((s) => s.ours).map((s) => `ratio (${s.label.replace('ours, ', '')})`)];
     lines.push(`| ${head.join(' | ')} |`);
@@ -197,6 +236,18 @@ async function main(): Promise<void> {
       lines.push(`| ${CELLS[c]!.name} | ${med.map((m) => m.toFixed(0)).join(' | ')} | ${ratios.map((r) => `${r.toFixed(2)}x`).join(' | ')} |`);
     }
     lines.push(`| peak RSS (MB) | ${rss.map((r) => r.toFixed(0)).join(' | ')} | ${sinks.filter((s) => s.ours).map(() => '').join(' | ')} |`);
+    lines.push('');
+    lines.push('CPU per message (median µs of utime+stime): sink / Kafka broker during that sink\'s runs; capacity ratio = postfix sink µs ÷ our sink µs');
+    lines.push('');
+    const chead = ['cell', ...sinks.map((s) => `${s.label} µs/msg (broker)`), ...sinks.filter((s) => s.ours).map((s) => `capacity ratio (${s.label.replace('ours, ', '')})`)];
+    lines.push(`| ${chead.join(' | ')} |`);
+    lines.push(`|${chead.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (let c = 0; c < CELLS.length; c++) {
+      const med = sinks.map((_, si) => median(sinkUs[c]![si]!));
+      const bmed = sinks.map((_, si) => median(brokerUs[c]![si]!));
+      const caps = sinks.map((s, si) => ({ s, si })).filter(({ s }) => s.ours).map(({ si }) => med[0]! / med[si]!);
+      lines.push(`| ${CELLS[c]!.name} | ${med.map((m, si) => `${m.toFixed(0)} (${bmed[si]!.toFixed(0)})`).join(' | ')} | ${caps.map((r) => `${r.toFixed(2)}x`).join(' | ')} |`);
+    }
     lines.push('');
     lines.push(`Durability: our sinks were sent ${oursSent} messages, answered 250 to ${accepted}, and ${inKafka} records are in ${topics.raw} (acks=all). ${accepted === inKafka && accepted === oursSent ? 'All accounted for.' : 'MISMATCH.'}`);
     process.stdout.write(lines.join('\n') + '\n');
