@@ -6,10 +6,12 @@ import { expandPaths, loadFile, loadStdin } from '../explain/load.js';
 import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, runPool } from '../explain/pool.js';
 import { toJsonLine, toText } from '../explain/render.js';
 import type { ChunkRequest } from '../explain/worker.js';
+import { createVerdictEngine, verdictJson, verdictSection, type VerdictEngine } from '../explain/verdict.js';
 
 const USAGE = `Usage: spamtrap explain [--json] [--trusted PATTERN_OR_CIDR]... [--trusted-file FILE]
                        [--peer-ip IP [--helo NAME]] [--now ISO_DATE] [--max-skew SECONDS]
-                       [--jobs N] PATH...
+                       [--jobs N] [--verdict | --no-verdict] [--dns] [--dns-server IP[:PORT]]...
+                       [--trap-domain DOMAIN]... [--our-host NAME]... PATH...
 
 Reads each message's Received headers, finds the trust boundary and the relaying hop, and lists the
 reasons (inconsistencies and observations). PATH is an .eml file, a directory (every file below it,
@@ -26,7 +28,17 @@ sorted) or - for stdin. Unreadable or non-message inputs give a line with an err
                    used); output order stays the input order
   --json           one JSON object per message:
                    {"file","relay":{"ip","helo","rdns","by","index"}|null,"hops":[...],"reasons":[...],...}
-Reason codes are documented in docs/received.md.
+  --verdict        add the pipeline's verdict (the parser's and enricher's own code): class, confidence,
+                   nomination or why not, reasons; on by default in text output, off by default with
+                   --json (then it adds a "verdict" member); --no-verdict turns it off
+  --dns            look up PTR, forward confirmation and the HELO's addresses for the verdict (off:
+                   DNS_SKIPPED); --dns-server IP[:PORT] asks that resolver (default ENRICHER_DNS_SERVERS
+                   or the system's)
+  --trap-domain D, --our-host N
+                   our trap domains and MX names (a HELO naming them is forged), on top of
+                   ENRICHER_TRAP_DOMAINS / ENRICHER_OUR_HOSTS
+Reason codes are documented in docs/received.md and docs/verdicts.md. Without --peer-ip the
+message is treated as imported (no session facts); its Return-Path stands in for MAIL FROM.
 `;
 
 /** Output is written in batches of this many bytes (64 KiB) to keep syscalls few on big directories. */
@@ -45,7 +57,15 @@ export const command: CommandSpec = {
       ...(args.now ? { now: args.now } : {}),
       ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
     };
-    const jobs = Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
+    const withVerdict = args.verdict ?? !args.json;
+    const engine: VerdictEngine | null = withVerdict
+      ? createVerdictEngine({
+          dns: args.dns, dnsServers: args.dnsServers, trustedEntries: args.trustedEntries, trapDomains: args.trapDomains, ourHosts: args.ourHosts, env: io.env,
+          ...(args.session ? { session: args.session } : {}),
+        })
+      : null;
+    // Worker threads carry the walk only; a verdict run stays on this thread.
+    const jobs = engine !== null ? 1 : Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
     let failed = 0;
     let buf = '';
     const write = (text: string): void => {
@@ -75,7 +95,11 @@ export const command: CommandSpec = {
         const loaded = f === '-' ? await loadStdin(io.stdin) : loadFile(f);
         const e = explainOne(loaded, opts);
         if (e.error) failed++;
-        write(args.json ? toJsonLine(e) + '\n' : toText(e) + '\n');
+        const v = engine !== null && e.walk !== null && loaded.error === undefined ? await engine.verdict(e.file, loaded.raw) : null;
+        if (args.json) {
+          const line = toJsonLine(e);
+          write((v === null ? line : `${line.slice(0, -1)},"verdict":${verdictJson(v)}}`) + '\n');
+        } else write(toText(e, v === null ? [] : [verdictSection(v)]) + '\n');
       }
     }
     if (buf) io.stdout.write(buf);

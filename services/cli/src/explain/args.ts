@@ -14,6 +14,13 @@ export interface ExplainArgs {
   now?: Date;
   maxSkewMs?: number;
   paths: string[];
+  /** Add the enricher's verdict: true/false when asked, null = default (text yes, --json no). */
+  verdict: boolean | null;
+  /** Live DNS for the verdict (PTR, forward confirmation, HELO addresses). */
+  dns: boolean;
+  dnsServers: string[];
+  trapDomains: string[];
+  ourHosts: string[];
 }
 
 function need(argv: string[], i: number, flag: string): string {
@@ -31,9 +38,20 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
   let now: Date | undefined;
   let maxSkewMs: number | undefined;
   let jobs: number | null = null;
+  let verdict: boolean | null = null;
+  let dns = false;
+  const dnsServers: string[] = [];
+  const trapDomains: string[] = [];
+  const ourHosts: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--json') json = true;
+    else if (a === '--verdict') verdict = true;
+    else if (a === '--no-verdict') verdict = false;
+    else if (a === '--dns') dns = true;
+    else if (a === '--dns-server') dnsServers.push(need(argv, i++, a));
+    else if (a === '--trap-domain') trapDomains.push(need(argv, i++, a).toLowerCase());
+    else if (a === '--our-host') ourHosts.push(need(argv, i++, a).toLowerCase());
     else if (a === '--trusted') entries.push(need(argv, i++, a));
     else if (a.startsWith('--trusted=')) entries.push(a.slice(10));
     else if (a === '--trusted-file') {
@@ -76,8 +94,10 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
     if (err instanceof TrustListError) throw new UsageError(err.lines.join('; '));
     throw err;
   }
+  if ((dns || dnsServers.length > 0) && verdict === false) throw new UsageError('--dns is for the verdict; drop --no-verdict');
+  if (dnsServers.length > 0) dns = true;
   return {
-    json, trusted, paths, trustedEntries: entries, jobs,
+    json, trusted, paths, trustedEntries: entries, jobs, verdict, dns, dnsServers, trapDomains, ourHosts,
     ...(peerIp !== null ? { session: { peerIp, helo } } : {}),
     ...(now ? { now } : {}),
     ...(maxSkewMs !== undefined ? { maxSkewMs } : {}),
