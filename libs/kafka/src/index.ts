@@ -13,3 +13,4 @@ export { createMemoryKafka, type MemoryKafka } from './memory/memory-kafka.js';
 export { MemoryBroker, MemoryKafkaError, BROKER_DEFAULT_MAX_MESSAGE_BYTES, type PublishFault } from './memory/broker.js';
 export { DLQ_REASONS, BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from './stage-core.js';
 export { DEFAULT_MAX_BATCH } from './stage-consumer.js';
+export { ensureStageTopics } from './ensure-stage-topics.js';

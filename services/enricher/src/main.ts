@@ -1,6 +1,6 @@
 // Enricher process entry: load config (exit 78 on mistakes), connect Kafka, run until SIGTERM/SIGINT, drain.
 import { ConfigError } from '@spamtrap/config';
-import { createKafka } from '@spamtrap/kafka';
+import { createKafka, ensureStageTopics } from '@spamtrap/kafka';
 import { createLogger } from '@spamtrap/logging';
 import { loadEnricherConfig, type EnricherConfig } from './config.js';
 import { startEnricher } from './service.js';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('enricher', config.logLevel);
   const kafka = createKafka(config, logger);
+  await ensureStageTopics(kafka, { parsed: config.inputTopic, verdicts: config.outputTopic, dlq: config.dlqTopic }, logger);
   const enricher = await startEnricher(config, { kafka, logger });
   let stopping = false;
   const shutdown = (signal: string): void => {

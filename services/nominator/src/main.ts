@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '@spamtrap/config';
 import { createEsStore, esConfigSchema, type EsConfig } from '@spamtrap/es';
-import { createKafka } from '@spamtrap/kafka';
+import { createKafka, ensureStageTopics } from '@spamtrap/kafka';
 import { createLogger } from '@spamtrap/logging';
 import { createBullProbeQueue, queueConfigSchema, type ProbeQueue, type QueueConfig } from '@spamtrap/queue';
 import { loadNominatorConfig, type NominatorConfig } from './config.js';
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     }
   }
   const kafka = createKafka(config, logger);
+  await ensureStageTopics(kafka, { verdicts: config.verdictsTopic, sessions: config.sessionsTopic, dlq: config.dlqTopic }, logger);
   const nominator = await startNominator(config, { kafka, store, queue, logger });
   let stopping = false;
   const shutdown = (signal: string): void => {

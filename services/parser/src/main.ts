@@ -1,6 +1,6 @@
 // Parser process entry: load config (exit 78 on mistakes), connect Kafka, run until SIGTERM/SIGINT, drain.
 import { ConfigError } from '@spamtrap/config';
-import { createKafka } from '@spamtrap/kafka';
+import { createKafka, ensureStageTopics } from '@spamtrap/kafka';
 import { createLogger } from '@spamtrap/logging';
 import { loadParserConfig, type ParserConfig } from './config.js';
 import { startParser } from './service.js';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('parser', config.logLevel);
   const kafka = createKafka(config, logger);
+  await ensureStageTopics(kafka, { raw: config.inputTopic, parsed: config.outputTopic, dlq: config.dlqTopic }, logger);
   const parser = await startParser(config, { kafka, logger });
   let stopping = false;
   const shutdown = (signal: string): void => {
