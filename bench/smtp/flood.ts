@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       SINK_TOPIC_RAW: topics.raw,
       SINK_TOPIC_SESSIONS: topics.sessions,
       SINK_ENSURE_TOPICS: 'false',
-      SINK_METRICS_LISTEN: '',
+      SINK_METRICS_LISTEN: 'off',
       SINK_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       SINK_MAX_CONNECTIONS_PER_IP: String(MAX_CONNECTIONS),
       SINK_MAX_INFLIGHT_BYTES: String(MAX_INFLIGHT),

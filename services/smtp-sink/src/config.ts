@@ -77,10 +77,11 @@ export const sinkSettings = {
   drainTimeoutMs: int({ env: 'SINK_DRAIN_TIMEOUT_MS', doc: 'On SIGTERM, wait this long for transactions in flight (ms)', default: DEFAULTS.drainTimeoutMs, min: 0, max: 600_000 }),
   metricsListen: str({
     env: 'SINK_METRICS_LISTEN',
-    doc: 'HTTP listener for /healthz, /readyz, /metrics; empty = off',
+    // An empty variable reads as unset (the default) in @spamtrap/config, so "off" is the way to say off.
+    doc: 'HTTP listener for /healthz, /readyz, /metrics, host:port; off = none',
     default: '127.0.0.1:9325',
-    pattern: /^$|^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-:]*):\d{1,5}$/,
-    patternDoc: 'host:port or empty',
+    pattern: /^$|^off$|^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-:]*):\d{1,5}$/,
+    patternDoc: 'host:port or off',
   }),
   topicRaw: str({ env: 'SINK_TOPIC_RAW', doc: 'Topic for accepted messages', default: DEFAULT_TOPICS.raw }),
   topicSessions: str({ env: 'SINK_TOPIC_SESSIONS', doc: 'Topic for session evidence without a message', default: DEFAULT_TOPICS.sessions }),
@@ -90,6 +91,9 @@ export const sinkSettings = {
 };
 
 export type SinkConfig = ConfigOf<typeof sinkSettings>;
+
+/** SINK_METRICS_LISTEN value that turns the health/metrics listener off ('' in code does too). */
+export const METRICS_OFF = 'off';
 
 /** Headroom in a raw record for the JSON facts header and record framing (recipients are bounded). */
 const FACTS_HEADROOM_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { SMTPServerOptions } from 'smtp-server';
 import type { RecordPublisher } from '@spamtrap/kafka';
 import type { Logger } from '@spamtrap/logging';
-import { splitHostPort } from './config.js';
+import { METRICS_OFF, splitHostPort } from './config.js';
 import type { SinkContext, SinkSettings } from './context.js';
 import { FastGreetServer } from './fast-greet-server.js';
 import { FrontDoor } from './front-door.js';
@@ -128,7 +128,7 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
     tlsAddress = await listen(server, config.tlsListen.includes(':') ? config.tlsListen : `${splitHostPort(config.listen).host}:${config.tlsListen}`);
   }
   let health: HealthServer | null = null;
-  if (config.metricsListen !== '') {
+  if (config.metricsListen !== '' && config.metricsListen !== METRICS_OFF) {
     const { host, port } = splitHostPort(config.metricsListen);
     health = await startHealthServer(host, port, () => publisher.isHealthy() && !ctx.draining, metrics.registry);
   }

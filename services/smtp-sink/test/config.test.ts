@@ -10,6 +10,7 @@ test('defaults load with only the trap list', () => {
   assert.equal(c.metricsListen, '127.0.0.1:9325');
   assert.equal(c.topicRaw, 'spamtrap.raw');
   assert.deepEqual(c.trapDomains, ['trap.example']);
+  assert.equal(sinkConfigSchema.load({ SINK_TRAP_DOMAINS: 'trap.example', SINK_METRICS_LISTEN: 'off' }).metricsListen, 'off');
   assert.equal(c.publishLingerMs, 0); // SMTP clients wait for the 250: a linger is pure latency (docs/smtp-sink.md)
 });
 

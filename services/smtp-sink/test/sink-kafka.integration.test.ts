@@ -120,7 +120,7 @@ function spawnSink(t: { raw: string; sessions: string }, port: number) {
       SINK_TRAP_DOMAINS: 'trap.example',
       SINK_TOPIC_RAW: t.raw,
       SINK_TOPIC_SESSIONS: t.sessions,
-      SINK_METRICS_LISTEN: '',
+      SINK_METRICS_LISTEN: 'off', // '' would read as unset: the default port, maybe taken by another sink
       SINK_ENSURE_TOPICS: 'false',
       SINK_LOG_LEVEL: 'warn',
       SINK_PREGREET_MS: '0',
