@@ -1,6 +1,6 @@
 // SMTP sink benchmark: our sink (publishing to real Kafka, acks=all) side by side with Postfix smtp-sink, load from smtp-source.
 //
-//   npx tsx bench/smtp/run.ts [--reps 5] [--seconds 2] [--sessions 50] [--pregreet 0,5] [--linger 0,5] [--cells 1,4] [--no-pin]
+//   npx tsx bench/smtp/run.ts [--reps 5] [--seconds 2] [--sessions 50] [--pregreet 0,5] [--linger 0,5] [--refs bare,nokafka] [--cells 1,4] [--no-pin]
 //
 // Needs Debian's postfix (smtp-sink, smtp-source) and Kafka at KAFKA_BROKERS (default 127.0.0.1:9092).
 // Each rep runs every cell on every sink, in rotating order; figures are medians over reps (rep 0 =
@@ -31,6 +31,8 @@ const PREGREETS = arg('pregreet', '5').split(',').map(Number);
 /** SINK_PUBLISH_LINGER_MS values to run side by side (each with every pre-greeting value). */
 const LINGERS = arg('linger', '0').split(',').map(Number);
 const PIN = !process.argv.includes('--no-pin');
+/** Reference sinks without Kafka (reference-sink.ts): bare smtp-server, and our sink with an instant ack. */
+const REFS = arg('refs', '').split(',').filter((r) => r === 'bare' || r === 'nokafka');
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
 interface Cell {
@@ -175,6 +177,13 @@ async function main(): Promise<void> {
       const label = `ours, pregreet ${pg} ms${LINGERS.length > 1 ? `, linger ${linger} ms` : ''}`;
       sinks.push({ label, port, proc, ours: true, metricsPort } as Sink & { metricsPort: number });
     }
+    for (const ref of REFS) {
+      const port = await freePort();
+      const env = { ...process.env, SINK_LISTEN: `127.0.0.1:${port}`, SINK_TRAP_DOMAINS: 'trap.example', SINK_MAX_CONNECTIONS_PER_IP: '1000', SINK_PREGREET_MS: String(PREGREETS[0]), SINK_LOG_LEVEL: 'warn', SINK_METRICS_LISTEN: 'off' };
+      const cmd = pin(0, [process.execPath, '--import', 'tsx', join(ROOT, 'bench/smtp/reference-sink.ts'), ref]);
+      const proc = spawn(cmd[0]!, cmd.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
+      sinks.push({ label: ref === 'bare' ? 'bare smtp-server (no Kafka)' : 'ours, no Kafka (instant ack)', port, proc, ours: false });
+    }
     for (const s of sinks) await waitPort(s.port, s.proc);
 
     // rates[cell][sink] = msgs/s per kept rep
@@ -224,28 +233,28 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     lines.push(`SMTP sink benchmark, ${SESSIONS} concurrent smtp-source sessions, ${REPS} reps (medians), ${new Date().toISOString()}, loadavg at start ${loadStart}, at end ${loadavg()}`);
     lines.push('');
-    const head = ['cell', ...sinks.map((s) => `${s.label} msgs/s`), ...sinks.filter((s) => s.ours).map((s) => `ratio (${s.label.replace('ours, ', '')})`)];
+    const head = ['cell', ...sinks.map((s) => `${s.label} msgs/s`), ...sinks.slice(1).map((s) => `ratio (${s.label.replace('ours, ', '')})`)];
     lines.push(`| ${head.join(' | ')} |`);
     lines.push(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (let c = 0; c < CELLS.length; c++) {
       const med = sinks.map((_, si) => median(rates[c]![si]!));
       const ratios = sinks
         .map((s, si) => ({ s, si }))
-        .filter(({ s }) => s.ours)
+        .filter(({ si }) => si > 0)
         .map(({ si }) => median(rates[c]![si]!.map((r, k) => r / rates[c]![0]![k]!)));
       lines.push(`| ${CELLS[c]!.name} | ${med.map((m) => m.toFixed(0)).join(' | ')} | ${ratios.map((r) => `${r.toFixed(2)}x`).join(' | ')} |`);
     }
-    lines.push(`| peak RSS (MB) | ${rss.map((r) => r.toFixed(0)).join(' | ')} | ${sinks.filter((s) => s.ours).map(() => '').join(' | ')} |`);
+    lines.push(`| peak RSS (MB) | ${rss.map((r) => r.toFixed(0)).join(' | ')} | ${sinks.slice(1).map(() => '').join(' | ')} |`);
     lines.push('');
     lines.push('CPU per message (median µs of utime+stime): sink / Kafka broker during that sink\'s runs; capacity ratio = postfix sink µs ÷ our sink µs');
     lines.push('');
-    const chead = ['cell', ...sinks.map((s) => `${s.label} µs/msg (broker)`), ...sinks.filter((s) => s.ours).map((s) => `capacity ratio (${s.label.replace('ours, ', '')})`)];
+    const chead = ['cell', ...sinks.map((s) => `${s.label} µs/msg (broker)`), ...sinks.slice(1).map((s) => `capacity ratio (${s.label.replace('ours, ', '')})`)];
     lines.push(`| ${chead.join(' | ')} |`);
     lines.push(`|${chead.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (let c = 0; c < CELLS.length; c++) {
       const med = sinks.map((_, si) => median(sinkUs[c]![si]!));
       const bmed = sinks.map((_, si) => median(brokerUs[c]![si]!));
-      const caps = sinks.map((s, si) => ({ s, si })).filter(({ s }) => s.ours).map(({ si }) => med[0]! / med[si]!);
+      const caps = med.slice(1).map((m) => med[0]! / m);
       lines.push(`| ${CELLS[c]!.name} | ${med.map((m, si) => `${m.toFixed(0)} (${bmed[si]!.toFixed(0)})`).join(' | ')} | ${caps.map((r) => `${r.toFixed(2)}x`).join(' | ')} |`);
     }
     lines.push('');
