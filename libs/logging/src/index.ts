@@ -27,3 +27,4 @@ export function createLogger(service: string, level: LogLevel = 'info', options:
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+export { EXIT_CONFIG, drainOnSignals, exitOnStartFailure, loadConfigOrExit } from './service-process.js';
