@@ -58,10 +58,16 @@ const STEADY_SKIP = 0.2;
 const FINAL_STALL_MS = 30_000;
 const log = (s: string): void => void process.stderr.write(`[e2e ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
-for (const [k, v] of Object.entries({ SECONDS, SIZE, CONCURRENCY, PER_CONN, INSTANCES, SAMPLE_EVERY, INTERVAL_MS, BOUND_MS })) {
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`bad --${k.toLowerCase()}: ${v}`);
+for (const [flag, v] of Object.entries({ seconds: SECONDS, size: SIZE, concurrency: CONCURRENCY, 'per-conn': PER_CONN, instances: INSTANCES, sample: SAMPLE_EVERY, interval: INTERVAL_MS, bound: BOUND_MS })) {
+  if (!Number.isFinite(v) || v <= 0) {
+    process.stderr.write(`bench e2e: --${flag} must be a positive number\n`);
+    process.exit(2);
+  }
 }
-if (RATES.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`bad --rates ${arg('rates', '')}`);
+if (RATES.some((r) => !Number.isFinite(r) || r <= 0)) {
+  process.stderr.write('bench e2e: --rates must be positive numbers, comma-separated\n');
+  process.exit(2);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -165,7 +171,8 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   const cleanup = async (): Promise<void> => {
     log('stopping services and deleting topics, indices, templates, queue');
-    for (const p of procs) await stopService(p).catch(() => undefined);
+    // Sink first (nothing new enters), then the stages in flow order.
+    for (const p of [...procs].reverse()) await stopService(p).catch(() => undefined);
     await admin.deleteTopics(Object.values(prefixedTopics(prefix))).catch(() => undefined);
     await admin.close().catch(() => undefined);
     const store = createEsStore(esConfigSchema.load(env));
