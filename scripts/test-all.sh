@@ -121,7 +121,11 @@ finish() {
   exit $?
 }
 
-# 1. dependencies
+# 1. dependencies: system packages (apt, when missing), then node_modules
+if ! phase system-deps "$LIMIT_SHORT" scripts/install-system-deps.sh; then
+  FAILED=$((FAILED + 1))
+  finish
+fi
 if [ "${CI:-}" = true ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if ! phase npm-ci "$LIMIT_SHORT" npm ci --no-audit --no-fund; then
     FAILED=$((FAILED + 1))
