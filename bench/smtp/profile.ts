@@ -1,7 +1,7 @@
 // Where the sink's time goes: one sink (real Kafka, acks=all) under smtp-source load, with CPU per message
 // of the sink, the Kafka broker and smtp-source, and the end-of-DATA → ack latency histogram.
 //
-//   npx tsx bench/smtp/profile.ts [--cells 1,4] [--n 20000] [--sessions 50] [--cpu-prof DIR] [--no-pin] [--env K=V,K=V]
+//   npx tsx bench/smtp/profile.ts [--cells 1,4] [--n 20000] [--sessions 50] [--partitions 4] [--cpu-prof DIR] [--no-pin] [--env K=V,K=V]
 //
 // Cells as in run.ts (1 = 2 KB 1/conn, 2 = 2 KB many/conn, 3 = 20 KB 1/conn, 4 = 20 KB many/conn).
 // --cpu-prof DIR starts the sink with `node --cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in
@@ -29,6 +29,8 @@ const N = Number(arg('n', '20000'));
 const SESSIONS = Number(arg('sessions', '50'));
 const PROF_DIR = arg('cpu-prof', '');
 const PIN = !process.argv.includes('--no-pin');
+/** Partitions of the bench raw topic (default: the production count), to see the per-partition cost. */
+const PARTITIONS = Number(arg('partitions', String(DEFAULT_TOPIC_PARTITIONS)));
 const EXTRA_ENV = Object.fromEntries(
   arg('env', '')
     .split(',')
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
   const topics = { raw: `bench-${suffix}.spamtrap.raw`, sessions: `bench-${suffix}.spamtrap.sessions` };
   const admin = createKafka(kcfg).createAdmin();
   await admin.ensureTopics([
-    { topic: topics.raw, partitions: DEFAULT_TOPIC_PARTITIONS, maxMessageBytes: TOPIC_MAX_RECORD_BYTES.raw, retentionMs: 3_600_000 },
+    { topic: topics.raw, partitions: PARTITIONS, maxMessageBytes: TOPIC_MAX_RECORD_BYTES.raw, retentionMs: 3_600_000 },
     { topic: topics.sessions, partitions: 1, maxMessageBytes: TOPIC_MAX_RECORD_BYTES.sessions, retentionMs: 3_600_000 },
   ]);
   const port = await freePort();
