@@ -28,8 +28,9 @@ export const DEFAULTS = {
    * No linger before a produce request. SMTP clients wait for the 250 before their next message, so a
    * linger is pure added latency per message; sends already coalesce naturally because one produce
    * request is in flight at a time and everything that arrives meanwhile goes in the next one.
-   * Measured (bench/smtp/profile.ts, 50 sessions): linger 0 vs 5 ms halves the end-of-DATA → ack
-   * latency (2.3 vs 5.3 ms at 2 KB) and gives +6-12% msgs/s.
+   * Measured (bench/smtp/profile.ts, 50 sessions, quieter box): linger 0 vs 5 ms halves the end-of-DATA
+   * → ack latency (2.3 vs 5.3 ms at 2 KB) and gives +6-12% msgs/s; but more, smaller produce requests
+   * cost up to ~1/3 more sink CPU per message, so a CPU-starved host may do better with 5 (docs/smtp-sink.md).
    */
   publishLingerMs: 0,
   /** SIGTERM: 30 s for transactions in flight, then the rest get 421. */
