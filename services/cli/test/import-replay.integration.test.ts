@@ -123,7 +123,8 @@ test('replay: archives through a real sink (PROXY v1 from a trusted front) into 
         assert.equal(facts.smtp!.helo, 'replay.invalid');
         assert.ok(facts.smtp!.rcptTo.every((r) => r.endsWith('@trap.example')));
       }
-      const one = msgs.find((m) => m.value!.toString().includes('fixture 1'))!;
+      // Word-bounded: 'fixture 1' must not also pick 'fixture 11' (replay order is concurrent).
+      const one = msgs.find((m) => /\bfixture 1\b/.test(m.value!.toString()))!;
       const facts1 = decodeRawFacts(one.headers![RAW_HEADERS.facts] as Buffer);
       assert.equal(facts1.smtp!.mailFrom, 'bounce1@sender.example');
       assert.deepEqual(facts1.smtp!.rcptTo.sort(), ['other@trap.example', 'trap1@trap.example']);
