@@ -93,9 +93,12 @@ describe('faults under load', { timeout: 900_000 }, () => {
     const admin = createKafka(kafkaConfigSchema.load(env)).createAdmin();
     await admin.deleteTopics(Object.values(prefixedTopics(prefix))).catch(() => undefined);
     await admin.close();
-    const q = new Queue('probe', { prefix, connection: new Redis(env['REDIS_URL']!, { maxRetriesPerRequest: null }) });
+    // BullMQ does not close a connection it was given: quit it ourselves or the test process never exits.
+    const conn = new Redis(env['REDIS_URL']!, { maxRetriesPerRequest: null });
+    const q = new Queue('probe', { prefix, connection: conn });
     await q.obliterate({ force: true }).catch(() => undefined);
     await q.close();
+    await conn.quit();
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -165,7 +168,8 @@ describe('faults under load', { timeout: 900_000 }, () => {
       await store.close();
     }
     // Probe jobs: at most one per (kind, IP) within the test's single cool-down window.
-    const q = new Queue('probe', { prefix, connection: new Redis(env['REDIS_URL']!, { maxRetriesPerRequest: null }) });
+    const conn = new Redis(env['REDIS_URL']!, { maxRetriesPerRequest: null });
+    const q = new Queue('probe', { prefix, connection: conn });
     try {
       const jobs = await q.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
       const seen = new Map<string, number>();
@@ -178,6 +182,7 @@ describe('faults under load', { timeout: 900_000 }, () => {
       for (const [k, c] of seen) assert.equal(c, 1, `probe job for ${k} duplicated`);
     } finally {
       await q.close();
+      await conn.quit();
     }
   });
 });
