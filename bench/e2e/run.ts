@@ -372,7 +372,7 @@ function report(results: readonly PhaseResult[], names: readonly string[], accep
   }
   if (TIMED_NOMINATOR) {
     out.push('\nNominator time per call kind (--timed-nominator), over each phase from load start to drained, summed over instances:\n');
-    out.push('| offered /s | call | calls | total s | ms / call | max ms | share of window |');
+    out.push('| offered /s | call | calls | total s | ms / call | max ms (whole run) | share of window |');
     out.push('|---|---|---|---|---|---|---|');
     for (const r of results) {
       for (const [k, v] of Object.entries(r.timings).sort((x, y) => y[1].ms - x[1].ms)) {
