@@ -37,7 +37,7 @@ export function pipelineEnv(o: PipelineEnvOptions): Record<string, string> {
     SINK_PROXY_FROM: (o.proxyFrom ?? ['127.0.0.1']).join(','),
     SINK_HOSTNAME: o.ourHosts[0] ?? 'localhost',
     SINK_ID: `${o.prefix}-sink`,
-    SINK_METRICS_LISTEN: '',
+    SINK_METRICS_LISTEN: 'off',
     SINK_TOPIC_RAW: t.raw,
     SINK_TOPIC_SESSIONS: t.sessions,
     // parser

@@ -9,6 +9,10 @@ const RELAUNCH_AFTER_MS = 5000;
 
 /** Broker long-poll per fetch: bounds how long stop() waits for an idle fetch. */
 const FETCH_MAX_WAIT_MS = 1000;
+/** Bytes fetched per partition per request (4 MiB: a few hundred records of a few KB, bounded memory). */
+const FETCH_MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+/** Bytes fetched per request over all partitions (16 MiB: four partitions at the per-partition bound). */
+const FETCH_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Default chunk handed to a handler: big enough to amortise one publish, small enough to retry cheaply. */
 export const DEFAULT_MAX_BATCH = 500;
@@ -85,6 +89,10 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
       // stop() waits for the fetch in flight; kafkajs' 5 s long-poll made every drain take ~5 s.
       // An idle consumer now polls once a second, which costs the broker nothing worth noting.
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      // kafkajs' 1 MiB default holds only ~170 verdict records (~6 KB each): a stage with a backlog
+      // then pays its fixed per-batch cost (ES refresh, aggregation) on small batches.
+      maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+      maxBytes: FETCH_MAX_BYTES,
       sessionTimeout: kafka.config.sessionTimeoutMs,
       // kafkajs sends a heartbeat at most this often; a third of the session leaves two to lose.
       heartbeatInterval: Math.max(1000, Math.floor(kafka.config.sessionTimeoutMs / 3)),

@@ -161,15 +161,20 @@ export function createVerdictHandler(settings: VerdictHandlerSettings, deps: Ver
         }
         jobs.set(jobId, entry);
       }
-      for (const [jobId, { job, items: jobItems }] of jobs) {
-        try {
-          const res = await deps.queue.enqueue(job, { jobId }); // 'duplicate' is success: the job exists
-          deps.log.debug({ jobId, res }, 'probe job');
-        } catch (err) {
-          if (isTransient(err)) throw err; // Redis down / rate limited: retry the batch, commit nothing
-          for (const it of jobItems) it.outcome = dlq(NOMINATOR_DLQ.probeJobInvalid, (err as Error).message, it.verdict!.evidenceId);
-        }
+      // Enqueued concurrently (one round trip per batch, not per job); the queue's token bucket
+      // still serves callers in order. Any transient failure fails the batch after all settle.
+      const entries = [...jobs];
+      const queue = deps.queue;
+      const settled = await Promise.allSettled(entries.map(([jobId, { job }]) => queue.enqueue(job, { jobId })));
+      let transient: Error | null = null;
+      for (let i = 0; i < settled.length; i++) {
+        const r = settled[i]!;
+        const [jobId, { items: jobItems }] = entries[i]!;
+        if (r.status === 'fulfilled') deps.log.debug({ jobId, res: r.value }, 'probe job'); // 'duplicate' is success: the job exists
+        else if (isTransient(r.reason)) transient ??= r.reason as Error; // Redis down / rate limited: retry the batch, commit nothing
+        else for (const it of jobItems) it.outcome = dlq(NOMINATOR_DLQ.probeJobInvalid, (r.reason as Error).message, it.verdict!.evidenceId);
       }
+      if (transient !== null) throw transient;
     }
 
     return items.map((it) => it.outcome ?? ok());
