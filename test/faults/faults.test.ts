@@ -2,7 +2,7 @@
 // afterwards every message that got a 250 is searchable in Elasticsearch exactly once and no probe job is duplicated.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,18 @@ describe('faults under load', { timeout: 900_000 }, () => {
   let env: Record<string, string> = {};
   let specs: ProcessSpec[] = [];
   let loading = true;
+  let failed = false;
+  /** The last lines of every service log, for failure messages (CI keeps only stdout). */
+  const logTails = (): string =>
+    specs.map((s) => {
+      let text = '';
+      try {
+        text = readFileSync(join(sup.logDir, `${s.id}.log`), 'utf8');
+      } catch {
+        text = '(no log)';
+      }
+      return `--- ${s.id}\n${text.trimEnd().split('\n').slice(-6).map((l) => l.slice(0, 300)).join('\n')}`;
+    }).join('\n');
   let load: Promise<void>[] = [];
   const infraDone: string[] = [];
 
@@ -99,7 +111,8 @@ describe('faults under load', { timeout: 900_000 }, () => {
     await q.obliterate({ force: true }).catch(() => undefined);
     await q.close();
     await conn.quit();
-    rmSync(home, { recursive: true, force: true });
+    // Logs stay on failure, for whoever reads the CI output next.
+    if (!failed) rmSync(home, { recursive: true, force: true });
   });
 
   test('SIGKILL of each service in turn, then restart', async () => {
@@ -154,7 +167,10 @@ describe('faults under load', { timeout: 900_000 }, () => {
         },
         CONVERGE_MS,
         2_000,
-      );
+      ).catch((err: unknown) => {
+        failed = true;
+        throw new Error(`${(err as Error).message}\nservice logs under ${home}:\n${logTails()}`);
+      });
       assert.equal(missing, 0);
       // Exactly once: one document per evidence id (the _id), none twice across the monthly indices.
       const perId = await store.search(names.evidencePattern, {

@@ -6,6 +6,8 @@ import type { IncomingRecord, KafkaAdapter, RecordPublisher, StageConsumer, Stag
 
 /** Wait before relaunching a consumer kafkajs gave up on: long enough not to spin on a persistent fault. */
 const RELAUNCH_AFTER_MS = 5000;
+/** Longest wait between relaunch attempts while Kafka stays away (backoff doubles up to this). */
+const RELAUNCH_MAX_MS = 30_000;
 
 /** Broker long-poll per fetch: bounds how long stop() waits for an idle fetch. */
 const FETCH_MAX_WAIT_MS = 1000;
@@ -82,6 +84,25 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
     }
   };
 
+  let relaunchTimer: NodeJS.Timeout | null = null;
+  /**
+   * Tries launch() again after `delayMs`, then with doubling waits, until it runs or stop() is
+   * called: a stage outlives any Kafka outage, whether it began before start or while running.
+   * The timer is not unref'd: a stage waiting for Kafka must keep its process alive.
+   */
+  const relaunchLater = (delayMs: number): void => {
+    if (relaunchTimer !== null) return;
+    relaunchTimer = setTimeout(() => {
+      relaunchTimer = null;
+      if (stopping.signal.aborted || consumer !== null) return;
+      launch().catch((err: unknown) => {
+        const next = Math.min(delayMs * 2, RELAUNCH_MAX_MS);
+        log.error({ err }, `starting the kafka consumer failed; trying again in ${next} ms`);
+        relaunchLater(next);
+      });
+    }, delayMs);
+  };
+
   const launch = async (): Promise<void> => {
     const c = kafka.client.consumer({
       groupId: opts.groupId,
@@ -110,10 +131,7 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
       if (payload.restart || stopping.signal.aborted || consumer !== c) return;
       log.error({ err: payload.error }, `kafka consumer crashed for good; relaunching in ${RELAUNCH_AFTER_MS} ms`);
       consumer = null;
-      setTimeout(() => {
-        if (stopping.signal.aborted || consumer !== null) return;
-        launch().catch((err: unknown) => log.error({ err }, 'relaunching the kafka consumer failed'));
-      }, RELAUNCH_AFTER_MS).unref();
+      relaunchLater(RELAUNCH_AFTER_MS);
     });
     consumer = c;
     try {
@@ -139,17 +157,20 @@ export function createKafkaStageConsumer(kafka: KafkaHandle, publisher: RecordPu
       stopping = new AbortController();
       try {
         await launch();
+        log.info('stage consumer started');
       } catch (err) {
-        started = false;
-        throw err;
+        // Kafka unreachable at start is an outage like any other: keep trying in the background.
+        log.error({ err }, `kafka consumer could not start; trying again in ${RELAUNCH_AFTER_MS} ms`);
+        relaunchLater(RELAUNCH_AFTER_MS);
       }
-      log.info('stage consumer started');
     },
     async stop() {
       if (!started) return;
       started = false;
       // Interrupts backoff sleeps; a chunk whose handler or publish is in flight finishes and commits.
       stopping.abort();
+      if (relaunchTimer !== null) clearTimeout(relaunchTimer);
+      relaunchTimer = null;
       const c = consumer;
       consumer = null;
       if (c !== null) {

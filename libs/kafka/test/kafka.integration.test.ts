@@ -47,6 +47,33 @@ void describe('kafka unreachable', () => {
   });
 });
 
+void describe('stage consumer while Kafka is away', () => {
+  void it('start() does not throw: it keeps trying in the background, and stop() ends that at once', { timeout: 90_000 }, async () => {
+    const port = await closedPort();
+    const errors: string[] = [];
+    const logger = createLogger('stage-away-test', 'error', {
+      hooks: {
+        logMethod(args, method) {
+          errors.push(JSON.stringify(args));
+          void method; // captured, not printed: stray output fails tests
+        },
+      },
+    });
+    const kafka = createKafka(loadKafkaConfig({}, { brokers: [`127.0.0.1:${port}`], connectionTimeoutMs: 500 }), logger);
+    const publisher = kafka.createPublisher({ closeTimeoutMs: 1000 });
+    const consumer = kafka.createStageConsumer(publisher, {
+      stage: 'test', groupId: `away-${randomUUID()}`, topic: 'away.spamtrap.raw', dlqTopic: 'away.spamtrap.dlq',
+      handler: (records) => Promise.resolve(records.map(() => ({ kind: 'ok' as const, outputs: [] }))),
+    });
+    await consumer.start(); // resolves although no broker answers
+    assert.ok(errors.some((e) => e.includes('could not start')), 'the failed start is logged');
+    const t0 = Date.now();
+    await consumer.stop();
+    assert.ok(Date.now() - t0 < 5_000, 'stop() does not wait for the retry loop');
+    await publisher.close();
+  });
+});
+
 void describe('topic admin on the real broker', () => {
   void it('warns when an existing topic is smaller than its spec, and leaves it alone', { timeout: 60_000 }, async () => {
     const warnings: string[] = [];
