@@ -20,3 +20,4 @@ export {
 } from './stack.js';
 export { kafkaMetadata, esHealth, redisReady } from './probes.js';
 export { isAlive, procStat, spawnDetached, stopPid } from './proc.js';
+export { kafkaServerProperties } from './components/kafka.js';

@@ -1,5 +1,6 @@
 // Test helper: a private single-node KRaft Kafka from the jars of the local stack, so a test may kill and restart it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { kafkaServerProperties } from '@spamtrap/stack';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -30,29 +31,8 @@ export async function startThrowawayKafka(libs: string): Promise<ThrowawayKafka>
   const port = await closedPort();
   const controller = await closedPort();
   const props = join(dir, 'server.properties');
-  writeFileSync(
-    props,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${controller}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-      'inter.broker.listener.name=PLAINTEXT',
-      'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${join(dir, 'data')}`,
-      'num.partitions=1',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=1',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'transaction.state.log.num.partitions=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=false',
-      '',
-    ].join('\n'),
-  );
+  // The same broker settings the local stack uses (one source of truth: libs/stack).
+  writeFileSync(props, kafkaServerProperties({ kafkaPort: port, kafkaControllerPort: controller }, join(dir, 'data')));
   writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=ERROR, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\n');
   const cp = `${libs}/*`;
   const jvm = ['-Xms256m', '-Xmx256m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', cp];
