@@ -11,7 +11,7 @@
 // pipeline, not a resolver. Everything the run created is deleted at the end.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ import { CLK_TCK, loadAverage, machineTicks, pidListening, sample, startService,
 import { fmt, percentile, rateBetween } from './stats.js';
 import type { Timings } from './nominator-timed.js';
 import { LagSampler } from './lag.js';
+import { freePort } from '../support/util.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -67,16 +68,6 @@ for (const [flag, v] of Object.entries({ seconds: SECONDS, size: SIZE, concurren
 if (RATES.some((r) => !Number.isFinite(r) || r <= 0)) {
   process.stderr.write('bench e2e: --rates must be positive numbers, comma-separated\n');
   process.exit(2);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitPort(port: number, p: Proc): Promise<void> {

@@ -1,20 +1,11 @@
 // Deterministic synthetic spam-like messages (2 KB and 20 KB classes) plus matching raw facts for the parser benchmark.
 import { createHash } from 'node:crypto';
 import { importEvidenceId, newEvidenceId, type RawFacts } from '@spamtrap/contracts';
+import { mulberry32 } from '../support/util.js';
 
 export type SizeClass = '2k' | '20k';
 
-/** Small seeded PRNG (mulberry32): same seed, same corpus, on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const VOCAB = 'free offer bonus crypto wallet urgent invoice payment refund verify account parcel delivery prize lottery winner pharmacy discount loan credit security alert password reset unlock limited exclusive today only click confirm'.split(' ');
 const SUFFIXES = ['com', 'net', 'org', 'co.uk', 'com.br', 'ru', 'top', 'xyz', 'info', 'biz'];

@@ -10,11 +10,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka, loadKafkaConfig } from '@spamtrap/kafka';
 import { DEFAULT_TOPIC_PARTITIONS, TOPIC_MAX_RECORD_BYTES } from '@spamtrap/contracts';
+import { freePort } from '../support/util.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SMTP_SOURCE = '/usr/sbin/smtp-source';
@@ -39,16 +40,6 @@ const EXTRA_ENV = Object.fromEntries(
 );
 const SIZES = [2048, 2048, 20480, 20480];
 const MANY = [false, true, false, true];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitPort(port: number, proc: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -9,11 +9,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka, loadKafkaConfig } from '@spamtrap/kafka';
 import { DEFAULT_TOPIC_PARTITIONS, TOPIC_MAX_RECORD_BYTES } from '@spamtrap/contracts';
+import { freePort } from '../support/util.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SMTP_SINK = '/usr/sbin/smtp-sink';
@@ -54,16 +54,6 @@ interface Sink {
   port: number;
   proc: ChildProcess;
   ours: boolean;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitPort(port: number, proc: ChildProcess): Promise<void> {
