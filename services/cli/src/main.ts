@@ -2,8 +2,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError } from '@spamtrap/config';
-import { UsageError, type CommandIo, type CommandSpec } from './command.js';
+import type { CommandIo, CommandSpec } from './command.js';
+import { defaultIo, runCommand } from './run-command.js';
 
 const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
@@ -39,26 +39,5 @@ export async function main(argv: string[], io: CommandIo = defaultIo()): Promise
     io.stderr.write(`spamtrap: unknown command "${name}". Run \`spamtrap --help\` for the list.\n`);
     return 2;
   }
-  const spec = await loadCommand(name);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(spec.usage.trimEnd() + '\n');
-    return 0;
-  }
-  try {
-    return await spec.run(rest, io);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`spamtrap ${name}: ${err.message}\nRun \`spamtrap ${name} --help\` for usage.\n`);
-      return 2;
-    }
-    if (err instanceof ConfigError) {
-      for (const line of err.lines) io.stderr.write(`config error: ${line}\n`);
-      return 78;
-    }
-    throw err;
-  }
-}
-
-function defaultIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return runCommand(name, await loadCommand(name), rest, io);
 }

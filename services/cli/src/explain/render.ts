@@ -2,7 +2,13 @@
 import type { Reason, ReceivedHop } from '@spamtrap/contracts';
 import { hopRole, type Explanation } from './analyse.js';
 
-const str = (v: string | null | undefined): string => (v === null || v === undefined ? 'null' : JSON.stringify(v));
+/** Characters JSON.stringify would escape: quote, backslash, controls and lone-surrogate candidates. */
+// eslint-disable-next-line no-control-regex -- the control range is exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; most values need no escaping, and a native regex test is cheaper than the general path. */
+const str = (v: string | null | undefined): string =>
+  v === null || v === undefined ? 'null' : NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 
 /**
  * One hop as JSON, keys in the contract's order. Written out by hand because it runs for every header of every
