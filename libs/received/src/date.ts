@@ -167,5 +167,31 @@ export function parseReceivedDate(text: string | null): ParsedDate {
   const ms = dayMs + h * 3_600_000 + mi * 60_000 + Math.min(sec, 59) * 1000 - (offset ?? 0) * 60_000;
   const actualWeekday = (Math.floor(dayMs / 86_400_000) + 4) % 7; // 1970-01-01 was a Thursday
   const problem = weekday !== -1 && actualWeekday !== weekday ? 'weekday-mismatch' : null;
-  return { iso: new Date(ms).toISOString(), ms, problem };
+  return { iso: isoString(ms), ms, problem };
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` for whole seconds, by arithmetic in years 0000-9999: one call per Received header,
+ * and the Date object plus its formatting was ~4% of explain's time. Days to civil date: H. Hinnant's algorithm.
+ */
+export function isoString(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  const secs = Math.floor((ms - days * 86_400_000) / 1000);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(secs / 3600);
+  const mi = Math.floor((secs % 3600) / 60);
+  // Outside 0000-9999 (a zone offset can push 9999-12-31 over) toISOString's expanded-year form applies.
+  if (y < 0 || y > 9999) return new Date(ms).toISOString();
+  const yyyy = y < 1000 ? String(y).padStart(4, '0') : String(y);
+  return `${yyyy}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(secs % 60)}.000Z`;
 }

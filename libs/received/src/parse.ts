@@ -64,7 +64,9 @@ function group(tokens: Token[]): Clauses {
   let cur: Token[] = c.lead;
   let expectValue = false;
   for (const tok of tokens) {
-    if (tok.t === 'w' && !expectValue && tok.s.length >= 2 && tok.s.length <= 4) {
+    // Keywords start with f, b, v, w or i: checking the first letter spares a lower-cased copy of most words.
+    const c0 = tok.s.charCodeAt(0) | 0x20;
+    if (tok.t === 'w' && !expectValue && tok.s.length >= 2 && tok.s.length <= 4 && (c0 === 102 || c0 === 98 || c0 === 118 || c0 === 119 || c0 === 105)) {
       const k = tok.s.toLowerCase();
       if (KEYWORDS.has(k)) {
         const key = k as Clause;

@@ -105,9 +105,13 @@ function matchParensAndSemicolon(s: string): number {
   let dirty = false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c <= SPACE || c === 127 || c === 160) {
-      if (c !== SPACE || prev === SPACE) dirty = true;
+    // Letters and most punctuation sort above ';' (59): one comparison settles them (hot loop, every character).
+    if (c > SEMI) {
+      if (c >= 127 && (c === 127 || c === 160)) dirty = true;
+      prev = c;
+      continue;
     }
+    if (c <= SPACE && (c !== SPACE || prev === SPACE)) dirty = true;
     prev = c;
     if (c === LPAREN) {
       MATCH[i] = -1;

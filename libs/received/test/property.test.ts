@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { normaliseIp, parseReceived, walkHops, compileTrustList } from '../src/index.js';
+import { isoString } from '../src/date.js';
 
 const fragments = fc.constantFrom(
   'from ', 'by ', 'with ', 'id ', 'for ', 'via ', '(', ')', '[', ']', '; ', ' ', 'HELO ', 'helo=', 'ident=', '@', ':', '.', '%', 'IPv6:',
@@ -13,6 +14,13 @@ const received = fc.array(fragments, { maxLength: 60 }).map((a) => a.join(''));
 const trusted = compileTrustList(['*.example.net', '192.0.2.0/24']);
 
 describe('properties', () => {
+  it('isoString is new Date(ms).toISOString() for every whole second, including around 1970 and past 9999', () => {
+    const edges = [0, -1000, -86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59), Date.UTC(2100, 1, 28), Date.UTC(9999, 11, 31, 23, 59, 59), Date.UTC(9999, 11, 31, 23, 59, 59) + 43_200_000];
+    for (const ms of edges) assert.equal(isoString(ms), new Date(ms).toISOString());
+    fc.assert(fc.property(fc.integer({ min: -100_000_000, max: 253_402_300_799 + 100_000 }), (s) => {
+      assert.equal(isoString(s * 1000), new Date(s * 1000).toISOString());
+    }), { numRuns: 20_000 });
+  });
   it('never throws and always returns a kind, on arbitrary text and on header-like text', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), received), (s) => {
       const h = parseReceived(s);
