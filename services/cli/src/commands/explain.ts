@@ -1,11 +1,11 @@
 // `spamtrap explain`: shows how the Received chain of each message was read, where the trust boundary is and who relayed it.
 import { UsageError, type CommandIo, type CommandSpec } from '../command.js';
 import { explainOne, type ExplainOptions } from '../explain/analyse.js';
-import { parseExplainArgs } from '../explain/args.js';
-import { expandPaths, loadFile, loadStdin } from '../explain/load.js';
-import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, runPool } from '../explain/pool.js';
+import { parseExplainArgs, type ExplainArgs } from '../explain/args.js';
+import { expandPaths, loadFile, loadStdin, mayBeLarge } from '../explain/load.js';
+import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, runPool, startPool, workerBundle, type Pool } from '../explain/pool.js';
 import { toJsonLine, toText } from '../explain/render.js';
-import { explainChunk, type ChunkRequest } from '../explain/worker.js';
+import { explainChunk, type ChunkRequest, type ChunkResult } from '../explain/worker.js';
 import type { VerdictEngine } from '../explain/verdict.js';
 
 const USAGE = `Usage: spamtrap explain [--json] [--trusted PATTERN_OR_CIDR]... [--trusted-file FILE]
@@ -49,72 +49,91 @@ export const command: CommandSpec = {
   usage: USAGE,
   async run(argv: string[], io: CommandIo): Promise<number> {
     const args = parseExplainArgs(argv);
-    const files = expandPaths(args.paths);
-    if (files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) may be given once');
-    const opts: ExplainOptions = {
-      trusted: args.trusted,
-      ...(args.session ? { session: args.session } : {}),
-      ...(args.now ? { now: args.now } : {}),
-      ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
-    };
     const withVerdict = args.verdict ?? !args.json;
-    // The verdict engine pulls in the parser and enricher (mailparser, tldts, ...): loaded only when asked for,
-    // which halves the start-up of a plain `explain --json`.
-    const verdictMod = withVerdict ? await import('../explain/verdict.js') : null;
-    const engine: VerdictEngine | null = verdictMod
-      ? verdictMod.createVerdictEngine({
-          dns: args.dns, dnsServers: args.dnsServers, trustedEntries: args.trustedEntries, trapDomains: args.trapDomains, ourHosts: args.ourHosts, env: io.env,
-          ...(args.session ? { session: args.session } : {}),
-        })
-      : null;
-    // Worker threads carry the walk only; a verdict run stays on this thread.
-    const jobs = engine !== null ? 1 : Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
-    let failed = 0;
-    let buf = '';
-    const write = (text: string): void => {
-      buf += text;
-      if (buf.length >= FLUSH_BYTES) {
-        io.stdout.write(buf);
-        buf = '';
-      }
-    };
-    const chunks: ChunkRequest[] = [];
-    for (let i = 0; i < files.length; i += CHUNK_FILES) {
-      chunks.push({
-        id: chunks.length, files: files.slice(i, i + CHUNK_FILES), json: args.json, trusted: args.trustedEntries,
-        ...(args.session ? { session: { peerIp: args.session.peerIp, helo: args.session.helo } } : {}),
-        ...(args.now ? { now: args.now.toISOString() } : {}),
-        ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
-      });
+    const wantJobs = withVerdict ? 1 : Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
+    // Workers boot (~30 ms each) while the main thread is still listing files: they are started as soon as the
+    // listing passes PARALLEL_MIN_FILES, so a small run never starts a thread.
+    const bundle = wantJobs > 1 && mayBeLarge(args.paths) ? await workerBundle() : undefined;
+    let pool: Pool | null = null;
+    const files = expandPaths(args.paths, bundle === undefined ? undefined : { count: PARALLEL_MIN_FILES, reached: () => (pool = startPool(wantJobs, bundle)) });
+    try {
+      return await explainAll(args, io, files, wantJobs, pool);
+    } finally {
+      // Failed before run(): the workers must not keep the process alive (run() has closed them otherwise).
+      await (pool as Pool | null)?.close();
     }
-    if (jobs > 1 && files.length >= PARALLEL_MIN_FILES && !files.includes('-')) {
-      // Large runs: chunks on worker threads, written in input order.
-      await runPool(chunks, jobs, (r) => {
-        failed += r.failed;
-        io.stdout.write(r.bytes);
-      });
-    } else if (engine === null && !files.includes('-')) {
-      // One thread, walk only: the same chunk code the workers run (lines encoded straight into one buffer per chunk).
-      for (const chunk of chunks) {
-        const r = explainChunk(chunk, opts);
-        failed += r.failed;
-        io.stdout.write(r.bytes);
-      }
-    } else {
-      for (const f of files) {
-        // Borrowed bytes only without a verdict: the verdict engine awaits DNS while holding the message.
-        const loaded = f === '-' ? await loadStdin(io.stdin) : loadFile(f, engine === null);
-        const e = explainOne(loaded, opts);
-        if (e.error) failed++;
-        const v = engine !== null && e.walk !== null && loaded.error === undefined ? await engine.verdict(e.file, loaded.raw) : null;
-        if (args.json) {
-          const line = toJsonLine(e);
-          write((v === null || verdictMod === null ? line : `${line.slice(0, -1)},"verdict":${verdictMod.verdictJson(v)}}`) + '\n');
-        } else write(toText(e, v === null || verdictMod === null ? [] : [verdictMod.verdictSection(v)]) + '\n');
-      }
-    }
-    if (buf) io.stdout.write(buf);
-    if (failed > 0) io.stderr.write(`explain: ${failed} of ${files.length} inputs could not be analysed (see their error lines)\n`);
-    return 0;
   },
 };
+
+/** Explains and writes `files`; `pool` is null or workers already booting. */
+async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wantJobs: number, pool: Pool | null): Promise<number> {
+  const withVerdict = args.verdict ?? !args.json;
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) may be given once');
+  const opts: ExplainOptions = {
+    trusted: args.trusted,
+    ...(args.session ? { session: args.session } : {}),
+    ...(args.now ? { now: args.now } : {}),
+    ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
+  };
+  // The verdict engine pulls in the parser and enricher (mailparser, tldts, ...): loaded only when asked for,
+  // which halves the start-up of a plain `explain --json`.
+  const verdictMod = withVerdict ? await import('../explain/verdict.js') : null;
+  const engine: VerdictEngine | null = verdictMod
+    ? verdictMod.createVerdictEngine({
+        dns: args.dns, dnsServers: args.dnsServers, trustedEntries: args.trustedEntries, trapDomains: args.trapDomains, ourHosts: args.ourHosts, env: io.env,
+        ...(args.session ? { session: args.session } : {}),
+      })
+    : null;
+  // Worker threads carry the walk only; a verdict run stays on this thread.
+  const jobs = engine !== null ? 1 : wantJobs;
+  let failed = 0;
+  let buf = '';
+  const write = (text: string): void => {
+    buf += text;
+    if (buf.length >= FLUSH_BYTES) {
+      io.stdout.write(buf);
+      buf = '';
+    }
+  };
+  const chunks: ChunkRequest[] = [];
+  for (let i = 0; i < files.length; i += CHUNK_FILES) {
+    chunks.push({
+      id: chunks.length, files: files.slice(i, i + CHUNK_FILES), json: args.json, trusted: args.trustedEntries,
+      ...(args.session ? { session: { peerIp: args.session.peerIp, helo: args.session.helo } } : {}),
+      ...(args.now ? { now: args.now.toISOString() } : {}),
+      ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
+    });
+  }
+  const parallel = jobs > 1 && files.length >= PARALLEL_MIN_FILES && !files.includes('-');
+  if (!parallel) await pool?.close();
+  if (parallel) {
+    // Large runs: chunks on worker threads, written in input order.
+    const emit = (r: ChunkResult): void => {
+      failed += r.failed;
+      io.stdout.write(r.bytes);
+    };
+    await (pool !== null ? pool.run(chunks, emit) : runPool(chunks, jobs, emit));
+  } else if (engine === null && !files.includes('-')) {
+    // One thread, walk only: the same chunk code the workers run (lines encoded straight into one buffer per chunk).
+    for (const chunk of chunks) {
+      const r = explainChunk(chunk, opts);
+      failed += r.failed;
+      io.stdout.write(r.bytes);
+    }
+  } else {
+    for (const f of files) {
+      // Borrowed bytes only without a verdict: the verdict engine awaits DNS while holding the message.
+      const loaded = f === '-' ? await loadStdin(io.stdin) : loadFile(f, engine === null);
+      const e = explainOne(loaded, opts);
+      if (e.error) failed++;
+      const v = engine !== null && e.walk !== null && loaded.error === undefined ? await engine.verdict(e.file, loaded.raw) : null;
+      if (args.json) {
+        const line = toJsonLine(e);
+        write((v === null || verdictMod === null ? line : `${line.slice(0, -1)},"verdict":${verdictMod.verdictJson(v)}}`) + '\n');
+      } else write(toText(e, v === null || verdictMod === null ? [] : [verdictMod.verdictSection(v)]) + '\n');
+    }
+  }
+  if (buf) io.stdout.write(buf);
+  if (failed > 0) io.stderr.write(`explain: ${failed} of ${files.length} inputs could not be analysed (see their error lines)\n`);
+  return 0;
+}

@@ -18,16 +18,25 @@ export type Loaded = { file: string; raw: Buffer; error?: undefined } | { file: 
 /**
  * Expands PATH arguments into file names in a stable (sorted) order; `-` stays `-`. Missing paths are kept to report them.
  * Directory entries are typed by readdir itself (d_type), so a big directory costs no stat per file; only
- * symbolic links and entries of unknown type are stat'ed to learn what they point at.
+ * symbolic links and entries of unknown type are stat'ed to learn what they point at. `threshold.reached` is called
+ * once, as soon as the list holds `threshold.count` entries (explain starts its worker threads then).
  */
-export function expandPaths(paths: string[]): string[] {
+export function expandPaths(paths: string[], threshold?: { count: number; reached: () => void }): string[] {
   const out: string[] = [];
+  let pending = threshold;
+  const push = (p: string): void => {
+    out.push(p);
+    if (pending !== undefined && out.length >= pending.count) {
+      pending.reached();
+      pending = undefined;
+    }
+  };
   const walkDir = (dir: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      out.push(dir);
+      push(dir);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -35,7 +44,7 @@ export function expandPaths(paths: string[]): string[] {
       if (out.length >= MAX_FILES) return;
       const p = join(dir, e.name);
       if (e.isDirectory()) walkDir(p);
-      else if (e.isFile()) out.push(p);
+      else if (e.isFile()) push(p);
       else walk(p);
     }
   };
@@ -45,17 +54,34 @@ export function expandPaths(paths: string[]): string[] {
     try {
       st = statSync(p);
     } catch {
-      out.push(p);
+      push(p);
       return;
     }
     if (st.isDirectory()) walkDir(p);
-    else out.push(p);
+    else push(p);
   };
   for (const p of paths) {
-    if (p === '-') out.push('-');
+    if (p === '-') push('-');
     else walk(p);
   }
   return out;
+}
+
+/**
+ * True when PATH arguments may expand to a large run: many of them, or a directory among them (one stat each;
+ * arguments past the threshold are not looked at).
+ */
+export function mayBeLarge(paths: string[], threshold = 2000): boolean {
+  if (paths.length >= threshold) return true;
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      if (statSync(p).isDirectory()) return true;
+    } catch {
+      // missing: reported later as an error line
+    }
+  }
+  return false;
 }
 
 /** First read per file (64 KiB): covers a whole typical message, so most files cost open + one read + close. */

@@ -53,42 +53,77 @@ function workerEntry(): string {
   return import.meta.resolve('@spamtrap/cli/explain-worker');
 }
 
+/** Worker threads started ahead of the work, so they boot while the main thread still lists the files. */
+export interface Pool {
+  /** Explains `requests` and calls `emit` with each result in request order; then the workers are gone. */
+  run(requests: ChunkRequest[], emit: (r: ChunkResult) => void): Promise<void>;
+  /** Stops the workers unused (the run turned out too small for threads). */
+  close(): Promise<void>;
+}
+
+/** The cached bundle of worker.ts (built when missing or stale), or null to run workers through tsx. */
+export function workerBundle(): Promise<string | null> {
+  return cachedBundle('explain-worker', fileURLToPath(workerEntry()));
+}
+
 /**
- * Explains `requests` on `jobs` workers and calls `emit` with each result in request order.
- * A worker error rejects (the caller reports it); workers are always terminated.
+ * Starts `jobs` workers now, synchronously (so a caller busy listing files can start them mid-way); a worker error
+ * makes `run` reject (the caller reports it).
  */
+export function startPool(jobs: number, bundle: string | null): Pool {
+  const workers = Array.from({ length: jobs }, () => startWorker(bundle));
+  // A worker that fails while booting (before run() listens) must not crash the process as an unhandled 'error'.
+  let bootError: Error | null = null;
+  for (const w of workers) w.once('error', (e: Error) => (bootError ??= e));
+  const close = async (): Promise<void> => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
+  return {
+    close,
+    async run(requests, emit) {
+      try {
+        if (bootError !== null) throw bootError;
+        await feedAll(workers.slice(0, Math.max(1, Math.min(workers.length, requests.length))), requests, emit);
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+/** Explains `requests` on `jobs` new workers (startPool + run). */
 export async function runPool(requests: ChunkRequest[], jobs: number, emit: (r: ChunkResult) => void): Promise<void> {
-  const bundle = await cachedBundle('explain-worker', fileURLToPath(workerEntry()));
-  const workers = Array.from({ length: Math.min(jobs, requests.length) }, () => startWorker(bundle));
+  const pool = startPool(Math.min(jobs, requests.length), await workerBundle());
+  await pool.run(requests, emit);
+}
+
+function feedAll(workers: Worker[], requests: ChunkRequest[], emit: (r: ChunkResult) => void): Promise<void> {
   const done = new Map<number, ChunkResult>();
   let next = 0;
   let emitted = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const feed = (w: Worker): void => {
-        const req = requests[next++];
-        if (req) w.postMessage(req);
-      };
-      for (const w of workers) {
-        w.on('message', (r: ChunkResult) => {
-          done.set(r.id, r);
-          while (done.has(emitted)) {
-            emit(done.get(emitted) as ChunkResult);
-            done.delete(emitted);
-            emitted++;
-          }
-          if (emitted === requests.length) resolve();
-          else feed(w);
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (code !== 0 && emitted < requests.length) reject(new Error(`explain worker exited with code ${code}`));
-        });
-      }
-      // Round-robin, so every worker has a chunk before any has two.
-      for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) for (const w of workers) feed(w);
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  return new Promise<void>((resolve, reject) => {
+    if (requests.length === 0) return resolve();
+    const feed = (w: Worker): void => {
+      const req = requests[next++];
+      if (req) w.postMessage(req);
+    };
+    for (const w of workers) {
+      w.on('message', (r: ChunkResult) => {
+        done.set(r.id, r);
+        while (done.has(emitted)) {
+          emit(done.get(emitted) as ChunkResult);
+          done.delete(emitted);
+          emitted++;
+        }
+        if (emitted === requests.length) resolve();
+        else feed(w);
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => {
+        if (code !== 0 && emitted < requests.length) reject(new Error(`explain worker exited with code ${code}`));
+      });
+    }
+    // Round-robin, so every worker has a chunk before any has two.
+    for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) for (const w of workers) feed(w);
+  });
 }
