@@ -53,6 +53,29 @@ export const PROXY_V1_MAX_BYTES = 107;
 export const PROXY_HEADER_TIMEOUT_MS = 5_000;
 
 /**
+ * Bytes of an HTTP POST/PUT preamble (request line, header lines, blank line) the front door consumes
+ * before the SMTP dialogue an open proxy forwards behind it. Spamware's proxied requests carry a few
+ * hundred bytes of headers; 8 KiB is Apache's per-field default (LimitRequestFieldSize 8190) and
+ * nginx's large header buffer, far above any real one. More: refused (554) like other HTTP.
+ */
+export const HTTP_PREAMBLE_MAX_BYTES = 8 * 1024;
+/**
+ * Lines of such a preamble, request line and blank line included. Each gets its own 502 reply;
+ * proxies add well under 20 headers, and 64 bounds a client that sends header lines forever.
+ */
+export const HTTP_PREAMBLE_MAX_LINES = 64;
+/**
+ * Time from the request line to the blank line. A proxy forwards the request in one go, so anything
+ * slower is a slow-drip client holding a connection with header lines (each would reset the idle timer).
+ */
+export const HTTP_PREAMBLE_TIMEOUT_MS = 30_000;
+/**
+ * Bytes of the dialogue the pipelining watch reads (it stops at the first DATA, BDAT or STARTTLS anyway):
+ * 64 command lines of 64 bytes. A client still talking after that without DATA is not worth the scanning.
+ */
+export const PIPELINING_WATCH_MAX_BYTES = 4 * 1024;
+
+/**
  * Bytes of message data the sink holds: counted while DATA streams in and until the Kafka ack
  * settles. `tryTake` refuses once the budget is used up, so a flood meets 451 instead of OOM.
  */
