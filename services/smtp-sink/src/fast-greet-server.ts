@@ -31,4 +31,32 @@ export class FastGreetServer extends SMTPServer {
     // init() refuses at once (421) when maxClients is exceeded and closes; only greet a live one.
     if (this.connections.has(connection) && !socket.destroyed) connection.connectionReady();
   }
+
+  /**
+   * `connect`, but smtp-server's command parser is not attached yet: the session greets at once, and the
+   * front door reads the client's first line itself (an HTTP POST preamble is answered and consumed
+   * there, see front-door.ts). The returned function attaches the parser; bytes the front door puts
+   * back with `socket.unshift` before calling it are the parser's first input. smtp-server attaches it
+   * with the one `socket.pipe(parser)` in `init()`; that call is caught by an own property on this
+   * socket for the duration of `connect` only (nothing of the library is patched), and
+   * `test/http-preamble.integration.test.ts` fails if a release attaches its parser another way.
+   */
+  connectHeld(socket: Socket | TLSSocket, socketOptions: SMTPConnectionOptions): () => void {
+    let parser: NodeJS.WritableStream | null = null;
+    const hold = <T extends NodeJS.WritableStream>(dest: T): T => {
+      parser = dest;
+      return dest;
+    };
+    Object.defineProperty(socket, 'pipe', { value: hold, configurable: true, writable: true });
+    try {
+      this.connect(socket, socketOptions);
+    } finally {
+      Reflect.deleteProperty(socket, 'pipe');
+    }
+    const held = parser as NodeJS.WritableStream | null;
+    if (held === null && !socket.destroyed) throw new Error('smtp-server did not pipe the socket to its parser during connect()');
+    return () => {
+      if (held !== null && !socket.destroyed) socket.pipe(held);
+    };
+  }
 }

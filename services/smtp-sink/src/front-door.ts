@@ -1,10 +1,20 @@
-// Accepts TCP/TLS sockets before smtp-server sees them: limits, PROXY v1 from trusted fronts, pre-greeting watch.
+// Accepts TCP/TLS sockets before smtp-server sees them: limits, PROXY v1 from trusted fronts, pre-greeting watch, first line.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { SMTPServer } from 'smtp-server';
 import type { SinkContext } from './context.js';
+import type { FastGreetServer } from './fast-greet-server.js';
 import { escapeBytes } from './http-detect.js';
-import { ANOMALY_DETAIL_MAX_CHARS, PROXY_HEADER_TIMEOUT_MS, PROXY_V1_MAX_BYTES } from './limits.js';
+import { HttpPreamble, firstLineKind, preambleReply } from './http-preamble.js';
+import {
+  ANOMALY_DETAIL_MAX_CHARS,
+  HTTP_PREAMBLE_MAX_BYTES,
+  HTTP_PREAMBLE_MAX_LINES,
+  HTTP_PREAMBLE_TIMEOUT_MS,
+  PIPELINING_WATCH_MAX_BYTES,
+  PROXY_HEADER_TIMEOUT_MS,
+  PROXY_V1_MAX_BYTES,
+} from './limits.js';
+import { PipeliningWatch } from './pipelining-watch.js';
 import { normalizeIp, parseProxyV1 } from './proxy-header.js';
 import { ConnectionRecord, type Endpoint } from './session-recorder.js';
 
@@ -21,7 +31,7 @@ export class FrontDoor {
 
   constructor(
     private readonly ctx: SinkContext,
-    private readonly servers: { plain: SMTPServer; tls: SMTPServer | null },
+    private readonly servers: { plain: FastGreetServer; tls: FastGreetServer | null },
     /** Socket of each live SMTP session by connection id (data timeouts and shutdown close them). */
     readonly sockets: Map<string, Socket>,
     private readonly onClosed: (rec: ConnectionRecord) => void,
@@ -147,7 +157,7 @@ export class FrontDoor {
     socket.once('close', () => ctx.perIp.remove(peer.ip));
     const rec = this.newRecord(peer, local, proxiedBy);
     this.track(socket, rec);
-    if (ctx.config.pregreetMs === 0 && early.length === 0) return this.handover(socket, kind, rec, Buffer.alloc(0));
+    if (ctx.config.pregreetMs === 0 && early.length === 0) return this.handover(socket, kind, rec, Buffer.alloc(0), 0);
     this.waiting.add(socket);
     const chunks: Buffer[] = early.length > 0 ? [early] : [];
     let size = early.length;
@@ -199,38 +209,136 @@ export class FrontDoor {
   private afterWindow(socket: Socket, kind: 'plain' | 'tls', rec: ConnectionRecord, early: Buffer): void {
     if (socket.destroyed) return;
     const name = this.ctx.config.serverName;
-    if (early.length === 0) return this.handover(socket, kind, rec, early);
+    if (early.length === 0) return this.handover(socket, kind, rec, early, 0);
+    const continues = this.ctx.config.earlyTalker === 'continue';
+    if (continues && firstLineKind(early, HTTP_PREAMBLE_MAX_BYTES) !== 'smtp') {
+      // A POST/PUT (or what may still become one): an open proxy forwarding SMTP. The handover greets,
+      // consumes the HTTP preamble and takes the dialogue behind it; the record is fed there.
+      this.ctx.metrics.earlyTalkers.inc();
+      rec.addAnomaly('EARLY_TALKER', escapeBytes(early, ANOMALY_DETAIL_MAX_CHARS));
+      return this.handover(socket, kind, rec, early, 0);
+    }
     if (this.recordEarly(rec, early)) {
       const http = rec.anomalies.some((a) => a.code === 'HTTP_REQUEST' || a.code === 'PROXY_CONNECT');
       return this.refuse(socket, http ? `554 5.7.0 ${name} HTTP and proxy requests are not accepted here` : `554 5.7.0 ${name} PROXY header not accepted from your address`, http ? 'http' : 'proxy_untrusted');
     }
-    if (this.ctx.config.earlyTalker === 'reject') return this.refuse(socket, `554 5.5.1 ${name} Protocol error: you talked before the greeting`, 'early_talker');
-    this.handover(socket, kind, rec, early);
+    if (!continues) return this.refuse(socket, `554 5.5.1 ${name} Protocol error: you talked before the greeting`, 'early_talker');
+    this.handover(socket, kind, rec, early, early.length);
   }
 
-  /** Give the socket to smtp-server (it greets at once, see fast-greet-server.ts) and keep tapping its first bytes. */
-  private handover(socket: Socket, kind: 'plain' | 'tls', rec: ConnectionRecord, early: Buffer): void {
+  /**
+   * Give the socket to smtp-server, which greets at once (fast-greet-server.ts), but keep its command
+   * parser detached until the client's first line is known: a POST/PUT request line starts an HTTP
+   * preamble the front door answers and consumes itself; anything else goes to smtp-server untouched.
+   * `early` = bytes already read (the pre-greeting window), of which the first `fed` went to the record.
+   */
+  private handover(socket: Socket, kind: 'plain' | 'tls', rec: ConnectionRecord, early: Buffer, fed: number): void {
     const server = kind === 'tls' ? this.servers.tls : this.servers.plain;
     if (server === null) {
       socket.destroy();
       return;
     }
     socket.pause();
-    if (early.length > 0) socket.unshift(early);
     this.sockets.set(rec.connectionId, socket);
-    server.connect(socket, { id: rec.connectionId, remoteAddress: rec.peer.ip, remotePort: rec.peer.port, localAddress: rec.local.ip, localPort: rec.local.port });
-    let skip = early.length; // already fed to the record by recordEarly()
+    const release = server.connectHeld(socket, { id: rec.connectionId, remoteAddress: rec.peer.ip, remotePort: rec.peer.port, localAddress: rec.local.ip, localPort: rec.local.port });
+    /** Put `bytes` back in front of the socket, attach the parser (it reads them first) and start the tap. */
+    const pass = (bytes: Buffer, skip: number): void => {
+      if (socket.destroyed) return;
+      if (bytes.length > 0) socket.unshift(bytes);
+      release();
+      this.tap(socket, rec, skip);
+    };
+    let buf = early;
+    const route = (): void => {
+      if (firstLineKind(buf, HTTP_PREAMBLE_MAX_BYTES) === 'smtp') pass(buf, fed);
+      else this.takePreamble(socket, rec, buf, pass);
+    };
+    if (firstLineKind(buf, HTTP_PREAMBLE_MAX_BYTES) !== 'wait') return route();
+    const onData = (chunk: Buffer): void =>
+      this.guarded(socket, () => {
+        buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+        if (firstLineKind(buf, HTTP_PREAMBLE_MAX_BYTES) === 'wait') return;
+        stop();
+        route();
+      });
+    // Gone before a whole first line: what it sent is still the transcript.
+    const onClose = (): void => void this.noteHttp(rec, rec.feed(buf.subarray(fed)));
+    const stop = (): void => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      socket.pause();
+    };
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    socket.resume();
+  }
+
+  /**
+   * An open proxy's POST/PUT: answer each preamble line as Postfix does (502, and 500 for the blank line),
+   * record it, and pass the bytes behind the blank line to smtp-server, so the forwarded message is taken.
+   * Over the limits (bytes, lines, time) the connection is refused like any other HTTP request.
+   */
+  private takePreamble(socket: Socket, rec: ConnectionRecord, first: Buffer, pass: (bytes: Buffer, skip: number) => void): void {
+    const preamble = new HttpPreamble(HTTP_PREAMBLE_MAX_BYTES, HTTP_PREAMBLE_MAX_LINES);
+    let ended = false;
+    const step = (chunk: Buffer): void => {
+      const s = preamble.push(chunk);
+      for (const line of s.lines) {
+        this.noteHttp(rec, rec.feed(line));
+        if (!socket.destroyed && !socket.writableEnded) socket.write(preambleReply(line) + '\r\n');
+      }
+      if (s.kind === 'more') return;
+      stop();
+      if (s.kind === 'done') {
+        rec.addAnomaly('HTTP_PREAMBLE', preamble.summary());
+        return pass(s.rest, 0);
+      }
+      over(s.why);
+    };
+    const over = (why: string): void => {
+      stop();
+      rec.addAnomaly('HTTP_PREAMBLE', `${preamble.summary()} refused: ${why}`);
+      this.refuse(socket, `554 5.7.0 ${this.ctx.config.serverName} HTTP and proxy requests are not accepted here`, 'http');
+    };
+    const onData = (chunk: Buffer): void => this.guarded(socket, () => step(chunk));
+    const onClose = (): void => {
+      stop();
+      rec.addAnomaly('HTTP_PREAMBLE', `${preamble.summary()} incomplete: connection closed`);
+    };
+    const timer = setTimeout(() => this.guarded(socket, () => over(`no blank line within ${HTTP_PREAMBLE_TIMEOUT_MS} ms`)), HTTP_PREAMBLE_TIMEOUT_MS);
+    const stop = (): void => {
+      ended = true;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      socket.pause();
+    };
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    step(first);
+    if (!ended) socket.resume();
+  }
+
+  /** Watch what smtp-server reads: the bounded transcript (HELO, HTTP lines, untrusted PROXY) and the pipelining watch. */
+  private tap(socket: Socket, rec: ConnectionRecord, skip: number): void {
+    const watch = new PipeliningWatch(PIPELINING_WATCH_MAX_BYTES);
     const tap = (chunk: Buffer): void => this.guarded(socket, () => tapUnguarded(chunk));
     const tapUnguarded = (chunk: Buffer): void => {
+      // Each 'data' event is one socket read (or the bytes the front door read and put back, all unanswered).
+      const violation = watch.read(chunk);
+      if (violation !== null) rec.addAnomaly('PIPELINING_VIOLATION', violation);
       if (skip > 0) {
         const n = Math.min(skip, chunk.length);
         skip -= n;
-        chunk = chunk.subarray(n);
-        if (chunk.length === 0) return;
+        chunk = chunk.subarray(n); // already fed to the record by recordEarly()
       }
-      const http = this.noteHttp(rec, rec.feed(chunk));
-      const proxy = this.noteUntrustedProxy(rec);
-      if (rec.tapFinished()) socket.off('data', tap);
+      let http = false;
+      let proxy = false;
+      if (chunk.length > 0 && !rec.tapFinished()) {
+        http = this.noteHttp(rec, rec.feed(chunk));
+        proxy = this.noteUntrustedProxy(rec);
+      }
+      if (rec.tapFinished() && watch.finished) socket.off('data', tap);
       if (http || proxy) {
         socket.off('data', tap);
         // smtp-server has already answered the line (421 for most HTTP verbs, 500 for CONNECT/PROXY).
@@ -239,6 +347,6 @@ export class FrontDoor {
         setTimeout(() => socket.destroy(), REFUSE_LINGER_MS).unref();
       }
     };
-    if (!rec.tapFinished()) socket.on('data', tap);
+    socket.on('data', tap);
   }
 }

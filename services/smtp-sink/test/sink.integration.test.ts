@@ -273,11 +273,13 @@ test('early talker: recorded with its bytes; continue mode still takes its messa
   }
 });
 
-test('HTTP on the SMTP port is session evidence: GET, CONNECT, POST, before or after the greeting', async () => {
+// POST and PUT (a body can follow: an open proxy forwarding SMTP) are taken: http-preamble.integration.test.ts.
+test('HTTP on the SMTP port is session evidence: GET, HEAD, CONNECT, before or after the greeting', async () => {
   const cases: [string, string, number][] = [
     ['GET / HTTP/1.1\r\nHost: trap\r\n\r\n', 'HTTP_REQUEST', 40],
     ['CONNECT 1.2.3.4:25 HTTP/1.0\r\n\r\n', 'PROXY_CONNECT', 40],
-    ['POST http://198.51.100.1/ HTTP/1.0\r\nContent-Length: 0\r\n\r\n', 'HTTP_REQUEST', 0],
+    ['GET http://198.51.100.1/ HTTP/1.0\r\nContent-Length: 0\r\n\r\n', 'HTTP_REQUEST', 0],
+    ['HEAD / HTTP/1.0\r\n\r\n', 'HTTP_REQUEST', 0],
     ['CONNECT 1.2.3.4:25 HTTP/1.0\r\n\r\n', 'PROXY_CONNECT', 0],
   ];
   for (const [req, code, pregreetMs] of cases) {
