@@ -324,9 +324,7 @@ export class FrontDoor {
     const watch = new PipeliningWatch(PIPELINING_WATCH_MAX_BYTES);
     const tap = (chunk: Buffer): void => this.guarded(socket, () => tapUnguarded(chunk));
     const tapUnguarded = (chunk: Buffer): void => {
-      // Each 'data' event is one socket read (or the bytes the front door read and put back, all unanswered).
-      const violation = watch.read(chunk);
-      if (violation !== null) rec.addAnomaly('PIPELINING_VIOLATION', violation);
+      const read = chunk;
       if (skip > 0) {
         const n = Math.min(skip, chunk.length);
         skip -= n;
@@ -338,6 +336,10 @@ export class FrontDoor {
         http = this.noteHttp(rec, rec.feed(chunk));
         proxy = this.noteUntrustedProxy(rec);
       }
+      // Each 'data' event is one socket read (or the bytes the front door read and put back, all unanswered).
+      // Not for an HTTP request or PROXY line: that client is refused as not speaking SMTP at all.
+      const violation = http || proxy ? null : watch.read(read);
+      if (violation !== null) rec.addAnomaly('PIPELINING_VIOLATION', violation);
       if (rec.tapFinished() && watch.finished) socket.off('data', tap);
       if (http || proxy) {
         socket.off('data', tap);

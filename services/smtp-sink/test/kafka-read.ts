@@ -2,6 +2,7 @@
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createKafka, loadKafkaConfig } from '@spamtrap/kafka';
 
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 
@@ -29,4 +30,21 @@ export async function closedPort(): Promise<number> {
   const { port } = srv.address() as { port: number };
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
+}
+
+/** Run `fn` with a fresh raw and sessions topic pair on the real Kafka, deleted afterwards. */
+export async function withTopics(fn: (t: { raw: string; sessions: string }) => Promise<void>): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const t = { raw: `test-${id}.spamtrap.raw`, sessions: `test-${id}.spamtrap.sessions` };
+  const admin = createKafka(loadKafkaConfig()).createAdmin();
+  await admin.ensureTopics([
+    { topic: t.raw, partitions: 2, maxMessageBytes: 16 * 1024 * 1024 },
+    { topic: t.sessions, partitions: 1 },
+  ]);
+  try {
+    await fn(t);
+  } finally {
+    await admin.deleteTopics([t.raw, t.sessions]).catch(() => undefined);
+    await admin.close();
+  }
 }

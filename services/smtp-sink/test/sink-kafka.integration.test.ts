@@ -11,25 +11,9 @@ import { createKafka, loadKafkaConfig, type RecordPublisher } from '@spamtrap/ka
 import { silentLogger } from '@spamtrap/logging';
 import { startSink } from '../src/sink.js';
 import { RawSmtp, message, sendOne, testSettings } from './helpers.js';
-import { BROKERS, closedPort, readTopic } from './kafka-read.js';
+import { BROKERS, closedPort, readTopic, withTopics } from './kafka-read.js';
 
 const SINK_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
-
-async function withTopics(fn: (t: { raw: string; sessions: string }) => Promise<void>): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const t = { raw: `test-${id}.spamtrap.raw`, sessions: `test-${id}.spamtrap.sessions` };
-  const admin = createKafka(loadKafkaConfig()).createAdmin();
-  await admin.ensureTopics([
-    { topic: t.raw, partitions: 2, maxMessageBytes: 16 * 1024 * 1024 },
-    { topic: t.sessions, partitions: 1 },
-  ]);
-  try {
-    await fn(t);
-  } finally {
-    await admin.deleteTopics([t.raw, t.sessions]).catch(() => undefined);
-    await admin.close();
-  }
-}
 
 test('accepted messages and session evidence land in Kafka with exact bytes and facts', { timeout: 90_000 }, () =>
   withTopics(async (t) => {
