@@ -87,9 +87,82 @@ function time(w: string): [number, number, number] | null {
   return j === w.length ? [h[0], m[0], sec[0]] : null;
 }
 
+/** Two digits at i as a number, or -1. */
+function two(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The RFC 5322 form almost every MTA writes, "[Www,] D Mmm YYYY HH:MM:SS +ZZZZ" with nothing after it but
+ * a comment such as "(UTC)", read by position without splitting into words. Anything else returns null and
+ * goes to the general parser, which gives the same answer for these inputs (a unit test compares both).
+ */
+function canonicalDate(t: string): ParsedDate | null {
+  const n = t.length;
+  let i = 0;
+  let weekday = -1;
+  if (n > 4 && t.charCodeAt(3) === 44 && isAlpha(t.charCodeAt(0))) {
+    const wd = WEEKDAYS[t.slice(0, 3).toLowerCase()];
+    if (wd === undefined) return null;
+    weekday = wd;
+    i = 4;
+    while (i < n && t.charCodeAt(i) === 32) i++;
+  }
+  let day = t.charCodeAt(i) - 48;
+  if (day < 0 || day > 9) return null;
+  i++;
+  const d1 = t.charCodeAt(i) - 48;
+  if (d1 >= 0 && d1 <= 9) {
+    day = day * 10 + d1;
+    i++;
+  }
+  if (t.charCodeAt(i) !== 32) return null;
+  const month = MONTHS[t.slice(i + 1, i + 4).toLowerCase()];
+  if (month === undefined || t.charCodeAt(i + 4) !== 32) return null;
+  i += 5;
+  const y1 = two(t, i);
+  const y2 = two(t, i + 2);
+  if (y1 < 0 || y2 < 0 || t.charCodeAt(i + 4) !== 32) return null;
+  const year = y1 * 100 + y2;
+  i += 5;
+  let h = t.charCodeAt(i) - 48;
+  if (h < 0 || h > 9) return null;
+  i++;
+  const h1 = t.charCodeAt(i) - 48;
+  if (h1 >= 0 && h1 <= 9) {
+    h = h * 10 + h1;
+    i++;
+  }
+  if (t.charCodeAt(i) !== 58) return null;
+  const mi = two(t, i + 1);
+  if (mi < 0 || t.charCodeAt(i + 3) !== 58) return null;
+  const sec = two(t, i + 4);
+  if (sec < 0 || t.charCodeAt(i + 6) !== 32) return null;
+  i += 7;
+  const sign = t.charCodeAt(i);
+  const oh = two(t, i + 1);
+  const om = two(t, i + 3);
+  if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0) return null;
+  i += 5;
+  // Only the end of the text or a space and a comment may follow (the general parser stops at a word starting "(").
+  if (i < n) {
+    if (t.charCodeAt(i) !== 32) return null;
+    while (i < n && t.charCodeAt(i) === 32) i++;
+    if (i < n && t.charCodeAt(i) !== 40) return null;
+  }
+  return finish(weekday, day, month, year, h, mi, sec, null, (sign === 45 ? -1 : 1) * (oh * 60 + om));
+}
+
 /** Parses the date part of a Received header (text after the last `;`). Never throws. */
 export function parseReceivedDate(text: string | null): ParsedDate {
   if (text === null) return { iso: null, ms: NaN, problem: 'missing' };
+  return canonicalDate(text) ?? parseDateWords(text);
+}
+
+/** The general, word-by-word parser (exported so a test can hold the fast path to it). */
+export function parseDateWords(text: string): ParsedDate {
   const ws = words(text);
   if (ws.length === 0) return { iso: null, ms: NaN, problem: 'missing' };
   let weekday = -1;
@@ -155,6 +228,11 @@ export function parseReceivedDate(text: string | null): ParsedDate {
     }
     if (h !== -1 && year !== -1) break;
   }
+  return finish(weekday, day, month, year, h, mi, sec, pm, offset);
+}
+
+/** Checks the fields and builds the result; shared by the fast path and the general parser. */
+function finish(weekday: number, day: number, month: number, year: number, h: number, mi: number, sec: number, pm: boolean | null, offset: number | null): ParsedDate {
   if (day === -1 || month === -1 || year === -1 || h === -1) return { iso: null, ms: NaN, problem: 'unparseable' };
   if (pm !== null) {
     if (h < 1 || h > 12) return { iso: null, ms: NaN, problem: 'invalid' };

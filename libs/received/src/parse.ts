@@ -44,7 +44,14 @@ function cleanRdns(s: string | null | undefined): string | null {
 }
 
 function stripAngle(s: string): string {
-  return s.replace(/^<|>;?$|;$/g, '');
+  const last = s.charCodeAt(s.length - 1);
+  return s.charCodeAt(0) === 60 || last === 62 || last === 59 ? s.replace(/^<|>;?$|;$/g, '') : s;
+}
+
+/** Drops trailing dots, commas and semicolons ("mx.example.net." / "host;"); the regex runs only when there is one. */
+function trimTrailingPunct(s: string): string {
+  const last = s.charCodeAt(s.length - 1);
+  return last === 46 || last === 44 || last === 59 ? s.replace(/[.,;]+$/, '') : s;
 }
 
 interface Clauses {
@@ -96,7 +103,7 @@ function words(ts: Token[] | null): string[] {
 function comments(ts: Token[] | null): string[] {
   return pick(ts, 'c');
 }
-function anyIn(set: Set<string>, items: Set<string>): boolean {
+function anyIn(set: Set<string>, items: string[]): boolean {
   for (const i of items) if (set.has(i)) return true;
   return false;
 }
@@ -283,14 +290,15 @@ function parseInner(value: string): ReceivedHop {
   // The protocol is one token, except Microsoft's multi-word "Microsoft SMTP Server" / "Microsoft SMTPSVC".
   const protoWords = withWords[0]?.toLowerCase() === 'microsoft' ? withWords.slice(0, 3) : withWords.slice(0, 1);
   const proto = protoWords.length > 0 ? protoWords.join(' ').toUpperCase().replace(/;$/, '') : null;
-  const protoSet = new Set<string>();
-  for (const w of withWords) protoSet.add(w.endsWith(';') ? w.slice(0, -1).toUpperCase() : w.toUpperCase());
+  // The with-clause words upper-cased (usually one to three: a small array beats building a Set per header).
+  const protoSet: string[] = [];
+  for (const w of withWords) protoSet.push(w.endsWith(';') ? w.slice(0, -1).toUpperCase() : w.toUpperCase());
   const allComments = pick(tk.tokens, 'c');
   const allText = text;
   const marks = scanMarkers(text);
 
   // A `by` that is not a host name or literal (spamware writes "by user@domain") is not recorded.
-  hop.by = byHostRaw && !byHostRaw.includes('@') ? clean(byHostRaw.replace(/[.,;]+$/, '')) : null;
+  hop.by = byHostRaw && !byHostRaw.includes('@') ? clean(trimTrailingPunct(byHostRaw)) : null;
   if (hop.by && (hop.by.startsWith('[') || /^[0-9a-fA-F:.]+$/.test(hop.by))) hop.byIp = normaliseIp(hop.by);
   for (const c of byComments) {
     if (hop.byIp) break;
@@ -342,14 +350,16 @@ function parseInner(value: string): ReceivedHop {
   let lastWasHelo = false;
   for (let ci = 0; ci < fromComments.length; ci++) {
     const c = fromComments[ci] as string;
-    const hm = /^(?:HELO|EHLO|LHLO)(?:\s+(\S*))?$/i.exec(c) ?? /^account \S+ (?:HELO|EHLO)\s+(\S*)/i.exec(c);
+    // The HELO forms start with h, e, l or a; helo=/port= with h or p: most comments ("[ip]", "using TLS...") skip the regexes.
+    const c0 = c.charCodeAt(0) | 0x20;
+    const hm = c0 === 104 || c0 === 101 || c0 === 108 || c0 === 97 ? (/^(?:HELO|EHLO|LHLO)(?:\s+(\S*))?$/i.exec(c) ?? /^account \S+ (?:HELO|EHLO)\s+(\S*)/i.exec(c)) : null;
     if (hm) {
       helo = hm[1] ? clean(hm[1]) : null;
       heloComment = true;
       lastWasHelo = true;
       continue;
     }
-    if (/^helo=|^port=/i.test(c)) {
+    if ((c0 === 104 || c0 === 112) && /^helo=|^port=/i.test(c)) {
       const h = /\bhelo=(\S+)/i.exec(c);
       if (h) helo = clean(h[1] as string);
       const id = /\bident=(\S+)/i.exec(c);
@@ -462,7 +472,7 @@ function parseInner(value: string): ReceivedHop {
   // Forms that never record an address, which SpamAssassin also skips: "from user@host by ..." (local
   // submission), "from x with LMTP by ..." (local delivery) and a bare "from NAME by HOST" with no TCP-info.
   if (first && first.includes('@')) return ignored(hop, 'local submission (from user@host)');
-  if (protoSet.has('LMTP') || protoSet.has('LMTPA')) return ignored(hop, 'local delivery (LMTP without address)');
+  if (protoSet.includes('LMTP') || protoSet.includes('LMTPA')) return ignored(hop, 'local delivery (LMTP without address)');
   if (first && fromTokens.length === 1 && cl.by) return ignored(hop, 'name-only hop (no address recorded)');
   hop.kind = 'unparsed';
   hop.note = cl.by ? 'no sending IP in the from clause' : 'no by clause and no sending IP';

@@ -105,9 +105,13 @@ function matchParensAndSemicolon(s: string): number {
   let dirty = false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    // Letters and most punctuation sort above ';' (59): one comparison settles them (hot loop, every character).
-    if (c > SEMI) {
-      if (c >= 127 && (c === 127 || c === 160)) dirty = true;
+    // Letters, digits and most punctuation sort above ')' (41): settled with one or two comparisons (hot loop,
+    // every character of every header).
+    if (c > RPAREN) {
+      if (c === SEMI) {
+        lastAny = i;
+        if (top === 0) last = i;
+      } else if (c >= 127 && (c === 127 || c === 160)) dirty = true;
       prev = c;
       continue;
     }
@@ -118,9 +122,6 @@ function matchParensAndSemicolon(s: string): number {
       STACK[top++] = i;
     } else if (c === RPAREN) {
       if (top > 0) MATCH[STACK[--top] as number] = i;
-    } else if (c === SEMI) {
-      lastAny = i;
-      if (top === 0) last = i;
     }
   }
   if (prev === SPACE) dirty = true; // trailing space

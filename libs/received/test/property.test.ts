@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { normaliseIp, parseReceived, walkHops, compileTrustList } from '../src/index.js';
-import { isoString } from '../src/date.js';
+import { isoString, parseDateWords, parseReceivedDate } from '../src/date.js';
 
 const fragments = fc.constantFrom(
   'from ', 'by ', 'with ', 'id ', 'for ', 'via ', '(', ')', '[', ']', '; ', ' ', 'HELO ', 'helo=', 'ident=', '@', ':', '.', '%', 'IPv6:',
@@ -14,6 +14,21 @@ const received = fc.array(fragments, { maxLength: 60 }).map((a) => a.join(''));
 const trusted = compileTrustList(['*.example.net', '192.0.2.0/24']);
 
 describe('properties', () => {
+  it('the canonical-date fast path gives what the general date parser gives', () => {
+    const pick = <T>(...xs: T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
+    const date = fc.tuple(
+      pick('', 'Tue, ', 'Mon,  ', 'Sun,', 'Xyz, ', 'tue, ', 'Thursday, '), fc.integer({ min: 0, max: 35 }), pick(' ', '  '),
+      pick('Jan', 'feb', 'FEB', 'Mar', 'Sep', 'Dec', 'Foo', 'Feb.'), pick(' '), fc.integer({ min: 1960, max: 10_000 }), pick(' ', '  '),
+      fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), pick(' ', ''),
+      pick('+0000', '-0700', '+0530', '+00000', '-9999', 'GMT', 'UTC', ''), pick('', ' (UTC)', ' (envelope-from x)', ' PM', ' id 123', '(CEST)', ' 2023'),
+    ).map(([wd, d, s1, mon, s2, y, s3, h, mi, sec, s4, z, tail]) =>
+      `${wd}${d}${s1}${mon}${s2}${y}${s3}${h}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}${s4}${z}${tail}`);
+    fc.assert(fc.property(date, (t) => {
+      const a = parseReceivedDate(t);
+      const b = parseDateWords(t);
+      assert.deepEqual({ ...a, ms: Number.isNaN(a.ms) ? 'NaN' : a.ms }, { ...b, ms: Number.isNaN(b.ms) ? 'NaN' : b.ms }, t);
+    }), { numRuns: 20_000 });
+  });
   it('isoString is new Date(ms).toISOString() for every whole second, including around 1970 and past 9999', () => {
     const edges = [0, -1000, -86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59), Date.UTC(2100, 1, 28), Date.UTC(9999, 11, 31, 23, 59, 59), Date.UTC(9999, 11, 31, 23, 59, 59) + 43_200_000];
     for (const ms of edges) assert.equal(isoString(ms), new Date(ms).toISOString());
