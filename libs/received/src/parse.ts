@@ -8,7 +8,6 @@ import { tokenise, type Token } from './tokens.js';
 /** A parsed hop with the optional extras this library adds to the shared contract. */
 export type Hop = ReceivedHop;
 
-const KEYWORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 type Clause = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
 
 /** `with` tokens that mean the client authenticated (RFC 3848 / 6531, webmail, ASMTP). */
@@ -66,24 +65,63 @@ interface Clauses {
   all: Token[];
 }
 
+/** The clause keyword a word is, or null (a switch: no Set lookup, no computed property access per word). */
+function keyword(w: string): Clause | null {
+  // Keywords start with f, b, v, w or i and have 2-4 letters: most words are ruled out without a lower-cased copy.
+  const n = w.length;
+  if (n < 2 || n > 4) return null;
+  const c0 = w.charCodeAt(0) | 0x20;
+  if (c0 !== 102 && c0 !== 98 && c0 !== 118 && c0 !== 119 && c0 !== 105) return null;
+  switch (w.toLowerCase()) {
+    case 'from':
+      return 'from';
+    case 'by':
+      return 'by';
+    case 'via':
+      return 'via';
+    case 'with':
+      return 'with';
+    case 'id':
+      return 'id';
+    case 'for':
+      return 'for';
+    default:
+      return null;
+  }
+}
+
 function group(tokens: Token[]): Clauses {
   const c: Clauses = { lead: [], from: null, by: null, via: null, with: null, id: null, for: null, all: tokens };
   let cur: Token[] = c.lead;
   let expectValue = false;
   for (const tok of tokens) {
-    // Keywords start with f, b, v, w or i: checking the first letter spares a lower-cased copy of most words.
-    const c0 = tok.s.charCodeAt(0) | 0x20;
-    if (tok.t === 'w' && !expectValue && tok.s.length >= 2 && tok.s.length <= 4 && (c0 === 102 || c0 === 98 || c0 === 118 || c0 === 119 || c0 === 105)) {
-      const k = tok.s.toLowerCase();
-      if (KEYWORDS.has(k)) {
-        const key = k as Clause;
-        const fresh: Token[] = [];
-        // A repeated keyword keeps the first clause; later text goes to a throwaway list.
-        if (c[key] === null) c[key] = fresh;
-        cur = fresh;
-        expectValue = true;
-        continue;
+    const key = tok.t === 'w' && !expectValue ? keyword(tok.s) : null;
+    if (key !== null) {
+      const fresh: Token[] = [];
+      // A repeated keyword keeps the first clause; later text goes to a throwaway list.
+      switch (key) {
+        case 'from':
+          c.from ??= fresh;
+          break;
+        case 'by':
+          c.by ??= fresh;
+          break;
+        case 'via':
+          c.via ??= fresh;
+          break;
+        case 'with':
+          c.with ??= fresh;
+          break;
+        case 'id':
+          c.id ??= fresh;
+          break;
+        case 'for':
+          c.for ??= fresh;
+          break;
       }
+      cur = fresh;
+      expectValue = true;
+      continue;
     }
     expectValue = false;
     cur.push(tok);
@@ -102,6 +140,16 @@ function words(ts: Token[] | null): string[] {
 }
 function comments(ts: Token[] | null): string[] {
   return pick(ts, 'c');
+}
+/** The first word of a clause without building the list (id, for, via need only that). */
+function firstWord(ts: Token[] | null): string | undefined {
+  if (ts) for (const t of ts) if (t.t === 'w') return t.s;
+  return undefined;
+}
+/** True when a comment anywhere in the header matches `re` (no list of all comments is built). */
+function anyComment(re: RegExp, ts: Token[]): boolean {
+  for (const t of ts) if (t.t === 'c' && re.test(t.s)) return true;
+  return false;
 }
 function anyIn(set: Set<string>, items: string[]): boolean {
   for (const i of items) if (set.has(i)) return true;
@@ -153,13 +201,13 @@ function readTcpInfo(comment: string): TcpInfo | null {
         let before = s.slice(0, lb).trim();
         const after = s.slice(rb + 1);
         let ident: string | null = null;
-        if (before.toUpperCase().startsWith('IDENT:')) before = before.slice(6);
+        if (before.length >= 6 && before.slice(0, 6).toUpperCase() === 'IDENT:') before = before.slice(6);
         const at = before.lastIndexOf('@');
         if (at !== -1) {
           ident = clean(before.slice(0, at));
           before = before.slice(at + 1);
         }
-        const name = before.split(' ').pop() ?? '';
+        const name = before.slice(before.lastIndexOf(' ') + 1);
         return { ip, rdns: cleanRdns(name), ident, helo: null, style: 'name-bracket', forged: /may be forged/i.test(after) };
       }
     }
@@ -289,11 +337,11 @@ function parseInner(value: string): ReceivedHop {
   const withText = withWords.join(' ');
   // The protocol is one token, except Microsoft's multi-word "Microsoft SMTP Server" / "Microsoft SMTPSVC".
   const protoWords = withWords[0]?.toLowerCase() === 'microsoft' ? withWords.slice(0, 3) : withWords.slice(0, 1);
-  const proto = protoWords.length > 0 ? protoWords.join(' ').toUpperCase().replace(/;$/, '') : null;
+  const protoText = protoWords.length === 1 ? (protoWords[0] as string).toUpperCase() : protoWords.join(' ').toUpperCase();
+  const proto = protoWords.length > 0 ? (protoText.endsWith(';') ? protoText.slice(0, -1) : protoText) : null;
   // The with-clause words upper-cased (usually one to three: a small array beats building a Set per header).
   const protoSet: string[] = [];
   for (const w of withWords) protoSet.push(w.endsWith(';') ? w.slice(0, -1).toUpperCase() : w.toUpperCase());
-  const allComments = pick(tk.tokens, 'c');
   const allText = text;
   const marks = scanMarkers(text);
 
@@ -304,21 +352,27 @@ function parseInner(value: string): ReceivedHop {
     if (hop.byIp) break;
     // Only comments that start like an address ("10.1.2.3", "2603:...", "[fe80::1%9]") can carry the by-IP.
     if (!/^\[?[0-9a-fA-F]*[.:]/.test(c)) continue;
-    const ip = normaliseIp(c.split(' ')[0] ?? '');
-    const word = (c.split(' ')[0] ?? '').replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    const sp = c.indexOf(' ');
+    const first = sp === -1 ? c : c.slice(0, sp);
+    const ip = normaliseIp(first);
+    // The word without brackets or a %zone, to tell "10.1.2.3" (an address) from "10.1.2.3.4" (not one).
+    let word = first.charCodeAt(0) === 91 ? first.slice(1) : first;
+    if (word.endsWith(']')) word = word.slice(0, -1);
+    const pct = word.indexOf('%');
+    if (pct !== -1) word = word.slice(0, pct);
     if (ip && (word.includes(':') || ip === word)) hop.byIp = ip;
   }
   hop.with = proto ? clean(proto) : null;
-  const idWord = words(cl.id)[0] ?? (tk.tail ? /\bid ([\w.+-]+)/i.exec(tk.tail)?.[1] : undefined) ?? null;
-  hop.id = idWord ? clean(stripAngle(idWord.replace(/[;,]$/, ''))) : null;
-  const forWord = words(cl.for)[0] ?? null;
+  const idWord = firstWord(cl.id) ?? (tk.tail ? /\bid ([\w.+-]+)/i.exec(tk.tail)?.[1] : undefined) ?? null;
+  hop.id = idWord ? clean(stripAngle(idWord.endsWith(';') || idWord.endsWith(',') ? idWord.slice(0, -1) : idWord)) : null;
+  const forWord = firstWord(cl.for) ?? null;
   hop.for = forWord ? clean(stripAngle(forWord)) : null;
   const mtaComments = byComments.concat(comments(cl.with));
   if (cl.id) mtaComments.push(...comments(cl.id));
   hop.mta = fingerprint(mtaComments, withText, marks.courierAuth, hop.by);
 
-  hop.auth = anyIn(AUTH_PROTOCOLS, protoSet) || anyMatch(AUTH_COMMENT, allComments) || (words(cl.via)[0] ?? '').toUpperCase() === 'HTTP';
-  hop.tls = anyIn(TLS_PROTOCOLS, protoSet) || anyMatch(TLS_COMMENT, allComments) || byWords.includes('tls') || byWords.includes('TLS');
+  hop.auth = anyIn(AUTH_PROTOCOLS, protoSet) || anyComment(AUTH_COMMENT, tk.tokens) || (firstWord(cl.via) ?? '').toUpperCase() === 'HTTP';
+  hop.tls = anyIn(TLS_PROTOCOLS, protoSet) || anyComment(TLS_COMMENT, tk.tokens) || byWords.includes('tls') || byWords.includes('TLS');
   hop.flags = flags;
 
   // Non-network hops first.
