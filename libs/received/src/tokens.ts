@@ -20,7 +20,6 @@ export interface Tokenised {
 const SPACE = 32;
 const LPAREN = 40;
 const RPAREN = 41;
-const SEMI = 59;
 
 
 /**
@@ -96,36 +95,39 @@ const STACK = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
  * A `(` whose partner lies after the returned `;` is unbalanced within the head the tokeniser scans.
  */
 let scanDirty = false;
+
+/** Text the parser must clean first: control characters (tab and line breaks too), DEL, no-break space, runs of spaces, a space at either end. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+const DIRTY = /[\x00-\x1f\x7f\xa0]| {2}|^ | $/;
 function matchParensAndSemicolon(s: string): number {
   const n = Math.min(s.length, MATCH.length);
   let top = 0;
   let last = -1;
   let lastAny = -1;
-  let prev = SPACE; // a leading space counts as a run
-  let dirty = false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    // Letters, digits and most punctuation sort above ')' (41): settled with one or two comparisons (hot loop,
-    // every character of every header).
-    if (c > RPAREN) {
-      if (c === SEMI) {
-        lastAny = i;
-        if (top === 0) last = i;
-      } else if (c >= 127 && (c === 127 || c === 160)) dirty = true;
-      prev = c;
-      continue;
-    }
-    if (c <= SPACE && (c !== SPACE || prev === SPACE)) dirty = true;
-    prev = c;
-    if (c === LPAREN) {
+  // Jump from one "(", ")" or ";" to the next with indexOf (V8 searches strings natively) instead of looking at
+  // every character in a loop: a header has ~250 characters and ~10 of these.
+  let lp = s.indexOf('(');
+  let rp = s.indexOf(')');
+  let sc = s.indexOf(';');
+  for (;;) {
+    let i = lp;
+    if (rp !== -1 && (i === -1 || rp < i)) i = rp;
+    if (sc !== -1 && (i === -1 || sc < i)) i = sc;
+    if (i === -1 || i >= n) break;
+    if (i === lp) {
       MATCH[i] = -1;
       STACK[top++] = i;
-    } else if (c === RPAREN) {
+      lp = s.indexOf('(', i + 1);
+    } else if (i === rp) {
       if (top > 0) MATCH[STACK[--top] as number] = i;
+      rp = s.indexOf(')', i + 1);
+    } else {
+      lastAny = i;
+      if (top === 0) last = i;
+      sc = s.indexOf(';', i + 1);
     }
   }
-  if (prev === SPACE) dirty = true; // trailing space
-  scanDirty = dirty;
+  scanDirty = DIRTY.test(n === s.length ? s : s.slice(0, n));
   if (last === -1 && top > 0 && lastAny !== -1) {
     // Unbalanced text: split at the last `;` anywhere; parentheses closing beyond it do not close within the head.
     // (At a top-level `;` every earlier `(` is already closed, so this pass is only needed here.)
