@@ -25,9 +25,14 @@ const BINARY_RATIO = 0.1;
 /** Bytes sampled for the binary check (1 KiB: a message's first header lines; junk shows at once). */
 const BINARY_SAMPLE_BYTES = 1024;
 
+/** Control bytes other than tab, CR and LF; text headers have none, so one native scan settles most messages. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
 function binaryShare(raw: Buffer, end: number): number {
   const n = Math.min(end, BINARY_SAMPLE_BYTES);
   if (n === 0) return 0;
+  if (!CONTROL.test(raw.latin1Slice(0, n))) return 0;
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const c = raw[i] as number;
