@@ -32,7 +32,7 @@ const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
 function binaryShare(raw: Buffer, end: number): number {
   const n = Math.min(end, BINARY_SAMPLE_BYTES);
   if (n === 0) return 0;
-  if (!CONTROL.test(raw.latin1Slice(0, n))) return 0;
+  if (!CONTROL.test(raw.toString('latin1', 0, n))) return 0;
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const c = raw[i] as number;
