@@ -36,11 +36,15 @@ function hexVal(c: number): number {
   return -1;
 }
 
+/** Scratch groups for parseV6 (synchronous, so one array serves every call: no allocation per address). */
+const V6_GROUPS = new Array<number>(8).fill(0);
+
 /** Hand-written IPv6 parser (no split/regex/closures: this is on the hot path of every header). */
 function parseV6(s: string): Uint8Array | null {
   const n = s.length;
   if (n < 2 || n > 45) return null;
-  const groups = new Array<number>(8).fill(0);
+  const groups = V6_GROUPS;
+  groups.fill(0);
   let count = 0;
   let gap = -1; // index in groups where "::" sits
   let i = 0;
@@ -124,11 +128,14 @@ function hexJoin(g: number[], from: number, to: number): string {
   return out;
 }
 
+/** Scratch groups for formatIp (synchronous: one array for every call). */
+const FORMAT_GROUPS = new Array<number>(8).fill(0);
+
 /** Canonical text: dotted quad for IPv4, RFC 5952 lower-case compressed form for IPv6. */
 export function formatIp(ip: IpBytes): string {
   if (ip.v === 4) return `${ip.b[0]}.${ip.b[1]}.${ip.b[2]}.${ip.b[3]}`;
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((ip.b[i * 2] as number) << 8) | (ip.b[i * 2 + 1] as number));
+  const g = FORMAT_GROUPS;
+  for (let i = 0; i < 8; i++) g[i] = ((ip.b[i * 2] as number) << 8) | (ip.b[i * 2 + 1] as number);
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {

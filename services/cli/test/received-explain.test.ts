@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseReceived } from '@spamtrap/received';
 import { hopJson } from '../src/explain/render.js';
 import { main } from '../src/main.js';
@@ -55,6 +56,14 @@ describe('hopJson', () => {
       const h = parseReceived(l);
       assert.equal(hopJson(h), JSON.stringify(h));
     }
+  });
+  it('matches JSON.stringify on arbitrary and header-shaped text (fields written without an escape check included)', () => {
+    const parts = fc.constantFrom('from ', 'by ', 'with ', 'id ', 'for ', '(', ')', '[', ']', '; ', ' ', '"', '\\', '\u0001', '\u2028', '\ud800', 'é', '😀',
+      'helo=', '192.0.2.1', '2001:db8::1', 'IPv6:', 'ESMTPSA', 'Postfix', 'Exim 4.96', 'Microsoft SMTP Server', 'Tue, 14 Feb 2023 12:59:45 +0000', 'local', 'LMTP');
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(parts, { maxLength: 40 }).map((a) => a.join(''))), (l) => {
+      const h = parseReceived(l);
+      assert.equal(hopJson(h), JSON.stringify(h));
+    }), { numRuns: 3000 });
   });
 });
 
