@@ -51,22 +51,67 @@ export const command: CommandSpec = {
     const args = parseExplainArgs(argv);
     const withVerdict = args.verdict ?? !args.json;
     const wantJobs = withVerdict ? 1 : Math.min(args.jobs ?? defaultJobs(), maxUsefulJobs() > 1 ? MAX_JOBS : 1);
-    // Workers boot (~30 ms each) while the main thread is still listing files: they are started as soon as the
-    // listing passes PARALLEL_MIN_FILES, so a small run never starts a thread.
-    const bundle = wantJobs > 1 && mayBeLarge(args.paths) ? await workerBundle() : undefined;
+    // Large runs start their workers as soon as the listing passes PARALLEL_MIN_FILES and hand them chunks while
+    // the listing goes on; a small run never starts a thread.
+    const bundle = wantJobs > 1 && !args.paths.includes('-') && mayBeLarge(args.paths) ? await workerBundle() : undefined;
+    const files: string[] = [];
+    const chunks = new ChunkMaker(args, files);
     let pool: Pool | null = null;
-    const files = expandPaths(args.paths, bundle === undefined ? undefined : { count: PARALLEL_MIN_FILES, reached: () => (pool = startPool(wantJobs, bundle)) });
+    expandPaths(args.paths, files, bundle === undefined ? undefined : () => {
+      if (pool === null && files.length >= PARALLEL_MIN_FILES) pool = startPool(wantJobs, bundle);
+      if (pool !== null) chunks.submitFull(pool);
+    });
     try {
-      return await explainAll(args, io, files, wantJobs, pool);
+      return await explainAll(args, io, files, wantJobs, pool, chunks);
     } finally {
-      // Failed before run(): the workers must not keep the process alive (run() has closed them otherwise).
+      // Failed before finish(): the workers must not keep the process alive (finish() has closed them otherwise).
       await (pool as Pool | null)?.close();
     }
   },
 };
 
 /** Explains and writes `files`; `pool` is null or workers already booting. */
-async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wantJobs: number, pool: Pool | null): Promise<number> {
+/** Cuts the growing file list into chunk requests of CHUNK_FILES files, ids in order. */
+class ChunkMaker {
+  private cut = 0;
+  private nextId = 0;
+  constructor(
+    private readonly args: ExplainArgs,
+    private readonly files: string[],
+  ) {}
+
+  private make(to: number): ChunkRequest {
+    const a = this.args;
+    const req: ChunkRequest = {
+      id: this.nextId++, files: this.files.slice(this.cut, to), json: a.json, trusted: a.trustedEntries,
+      ...(a.session ? { session: { peerIp: a.session.peerIp, helo: a.session.helo } } : {}),
+      ...(a.now ? { now: a.now.toISOString() } : {}),
+      ...(a.maxSkewMs !== undefined ? { maxSkewMs: a.maxSkewMs } : {}),
+    };
+    this.cut = to;
+    return req;
+  }
+
+  /** Submits every complete chunk not yet submitted. */
+  submitFull(pool: Pool): void {
+    while (this.files.length - this.cut >= CHUNK_FILES) pool.submit(this.make(this.cut + CHUNK_FILES));
+  }
+
+  /** Submits the rest, the last chunk possibly short. */
+  submitRest(pool: Pool): void {
+    this.submitFull(pool);
+    if (this.cut < this.files.length) pool.submit(this.make(this.files.length));
+  }
+
+  /** All chunks at once (no pool was started while listing). */
+  all(): ChunkRequest[] {
+    const out: ChunkRequest[] = [];
+    while (this.cut < this.files.length) out.push(this.make(Math.min(this.files.length, this.cut + CHUNK_FILES)));
+    return out;
+  }
+}
+
+async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wantJobs: number, pool: Pool | null, maker: ChunkMaker): Promise<number> {
   const withVerdict = args.verdict ?? !args.json;
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) may be given once');
   const opts: ExplainOptions = {
@@ -95,27 +140,21 @@ async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wan
       buf = '';
     }
   };
-  const chunks: ChunkRequest[] = [];
-  for (let i = 0; i < files.length; i += CHUNK_FILES) {
-    chunks.push({
-      id: chunks.length, files: files.slice(i, i + CHUNK_FILES), json: args.json, trusted: args.trustedEntries,
-      ...(args.session ? { session: { peerIp: args.session.peerIp, helo: args.session.helo } } : {}),
-      ...(args.now ? { now: args.now.toISOString() } : {}),
-      ...(args.maxSkewMs !== undefined ? { maxSkewMs: args.maxSkewMs } : {}),
-    });
-  }
   const parallel = jobs > 1 && files.length >= PARALLEL_MIN_FILES && !files.includes('-');
   if (!parallel) await pool?.close();
-  if (parallel) {
-    // Large runs: chunks on worker threads, written in input order.
-    const emit = (r: ChunkResult): void => {
-      failed += r.failed;
-      io.stdout.write(r.bytes);
-    };
-    await (pool !== null ? pool.run(chunks, emit) : runPool(chunks, jobs, emit));
+  const emit = (r: ChunkResult): void => {
+    failed += r.failed;
+    io.stdout.write(r.bytes);
+  };
+  if (parallel && pool !== null) {
+    // Large runs: chunks on worker threads (most already submitted while listing), written in input order.
+    maker.submitRest(pool);
+    await pool.finish(emit);
+  } else if (parallel) {
+    await runPool(maker.all(), jobs, emit);
   } else if (engine === null && !files.includes('-')) {
     // One thread, walk only: the same chunk code the workers run (lines encoded straight into one buffer per chunk).
-    for (const chunk of chunks) {
+    for (const chunk of maker.all()) {
       const r = explainChunk(chunk, opts);
       failed += r.failed;
       io.stdout.write(r.bytes);

@@ -18,18 +18,13 @@ export type Loaded = { file: string; raw: Buffer; error?: undefined } | { file: 
 /**
  * Expands PATH arguments into file names in a stable (sorted) order; `-` stays `-`. Missing paths are kept to report them.
  * Directory entries are typed by readdir itself (d_type), so a big directory costs no stat per file; only
- * symbolic links and entries of unknown type are stat'ed to learn what they point at. `threshold.reached` is called
- * once, as soon as the list holds `threshold.count` entries (explain starts its worker threads then).
+ * symbolic links and entries of unknown type are stat'ed to learn what they point at. Names are appended to `out`,
+ * and `onAdd` is called after each (explain hands chunks to its workers while the listing goes on).
  */
-export function expandPaths(paths: string[], threshold?: { count: number; reached: () => void }): string[] {
-  const out: string[] = [];
-  let pending = threshold;
+export function expandPaths(paths: string[], out: string[] = [], onAdd?: () => void): string[] {
   const push = (p: string): void => {
     out.push(p);
-    if (pending !== undefined && out.length >= pending.count) {
-      pending.reached();
-      pending = undefined;
-    }
+    onAdd?.();
   };
   const walkDir = (dir: string): void => {
     let entries: Dirent[];

@@ -53,11 +53,16 @@ function workerEntry(): string {
   return import.meta.resolve('@spamtrap/cli/explain-worker');
 }
 
-/** Worker threads started ahead of the work, so they boot while the main thread still lists the files. */
+/**
+ * Worker threads that take chunks as soon as they are submitted, so they can work while the main thread is still
+ * listing files; results come back in submission order.
+ */
 export interface Pool {
-  /** Explains `requests` and calls `emit` with each result in request order; then the workers are gone. */
-  run(requests: ChunkRequest[], emit: (r: ChunkResult) => void): Promise<void>;
-  /** Stops the workers unused (the run turned out too small for threads). */
+  /** Queues the next chunk (ids 0, 1, 2, ... in order); an idle worker starts on it at once. */
+  submit(req: ChunkRequest): void;
+  /** Waits for every submitted chunk, calls `emit` with each in id order, then stops the workers. */
+  finish(emit: (r: ChunkResult) => void): Promise<void>;
+  /** Stops the workers (unused, or after a failure). */
   close(): Promise<void>;
 }
 
@@ -67,23 +72,79 @@ export function workerBundle(): Promise<string | null> {
 }
 
 /**
- * Starts `jobs` workers now, synchronously (so a caller busy listing files can start them mid-way); a worker error
- * makes `run` reject (the caller reports it).
+ * Starts `jobs` workers now, synchronously (so a caller busy listing files can start them mid-way). A worker error
+ * or crash makes `finish` reject (the caller reports it); it never surfaces as an unhandled 'error' event.
  */
 export function startPool(jobs: number, bundle: string | null): Pool {
   const workers = Array.from({ length: jobs }, () => startWorker(bundle));
-  // A worker that fails while booting (before run() listens) must not crash the process as an unhandled 'error'.
-  let bootError: Error | null = null;
-  for (const w of workers) w.once('error', (e: Error) => (bootError ??= e));
+  const inFlight = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  const queue: (ChunkRequest | undefined)[] = [];
+  let queued = 0; // index of the next queued chunk to hand out
+  const done = new Map<number, ChunkResult>();
+  let emitted = 0;
+  let emit: ((r: ChunkResult) => void) | null = null;
+  let settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  let failure: Error | null = null;
+  let closing = false;
+
+  const fail = (e: Error): void => {
+    failure ??= e;
+    settle?.reject(failure);
+  };
+  /** Hands out queued chunks round-robin, at most IN_FLIGHT_PER_WORKER per worker. */
+  const pump = (): void => {
+    for (let progress = true; progress && queued < queue.length; ) {
+      progress = false;
+      for (const w of workers) {
+        const n = inFlight.get(w) as number;
+        if (n >= IN_FLIGHT_PER_WORKER || queued >= queue.length) continue;
+        w.postMessage(queue[queued]);
+        queue[queued++] = undefined; // sent: let it be collected
+        inFlight.set(w, n + 1);
+        progress = true;
+      }
+    }
+  };
+  /** Emits finished chunks in order once finish() has given the callback. */
+  const drain = (): void => {
+    if (emit === null) return;
+    while (done.has(emitted)) {
+      emit(done.get(emitted) as ChunkResult);
+      done.delete(emitted);
+      emitted++;
+    }
+    if (settle !== null && emitted === queue.length) settle.resolve();
+  };
+  for (const w of workers) {
+    w.on('message', (r: ChunkResult) => {
+      inFlight.set(w, (inFlight.get(w) as number) - 1);
+      done.set(r.id, r);
+      pump();
+      drain();
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (!closing && code !== 0) fail(new Error(`explain worker exited with code ${code}`));
+    });
+  }
   const close = async (): Promise<void> => {
+    closing = true;
     await Promise.all(workers.map((w) => w.terminate()));
   };
   return {
     close,
-    async run(requests, emit) {
+    submit(req) {
+      queue.push(req);
+      pump();
+    },
+    async finish(cb) {
       try {
-        if (bootError !== null) throw bootError;
-        await feedAll(workers.slice(0, Math.max(1, Math.min(workers.length, requests.length))), requests, emit);
+        await new Promise<void>((resolve, reject) => {
+          settle = { resolve, reject };
+          if (failure !== null) return reject(failure);
+          emit = cb;
+          drain();
+        });
       } finally {
         await close();
       }
@@ -91,39 +152,9 @@ export function startPool(jobs: number, bundle: string | null): Pool {
   };
 }
 
-/** Explains `requests` on `jobs` new workers (startPool + run). */
+/** Explains `requests` on `jobs` new workers and emits the results in order. */
 export async function runPool(requests: ChunkRequest[], jobs: number, emit: (r: ChunkResult) => void): Promise<void> {
-  const pool = startPool(Math.min(jobs, requests.length), await workerBundle());
-  await pool.run(requests, emit);
-}
-
-function feedAll(workers: Worker[], requests: ChunkRequest[], emit: (r: ChunkResult) => void): Promise<void> {
-  const done = new Map<number, ChunkResult>();
-  let next = 0;
-  let emitted = 0;
-  return new Promise<void>((resolve, reject) => {
-    if (requests.length === 0) return resolve();
-    const feed = (w: Worker): void => {
-      const req = requests[next++];
-      if (req) w.postMessage(req);
-    };
-    for (const w of workers) {
-      w.on('message', (r: ChunkResult) => {
-        done.set(r.id, r);
-        while (done.has(emitted)) {
-          emit(done.get(emitted) as ChunkResult);
-          done.delete(emitted);
-          emitted++;
-        }
-        if (emitted === requests.length) resolve();
-        else feed(w);
-      });
-      w.on('error', reject);
-      w.on('exit', (code) => {
-        if (code !== 0 && emitted < requests.length) reject(new Error(`explain worker exited with code ${code}`));
-      });
-    }
-    // Round-robin, so every worker has a chunk before any has two.
-    for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) for (const w of workers) feed(w);
-  });
+  const pool = startPool(Math.max(1, Math.min(jobs, requests.length)), await workerBundle());
+  for (const r of requests) pool.submit(r);
+  await pool.finish(emit);
 }
