@@ -11,6 +11,7 @@ import { cachedBundle } from '@spamtrap/cli/bundle-cache';
 import { explainOne } from '../src/explain/analyse.js';
 import { expandPaths, loadFile } from '../src/explain/load.js';
 import { toJsonLine } from '../src/explain/render.js';
+import { startPool } from '../src/explain/pool.js';
 import { explainChunk } from '../src/explain/worker.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/spamtrap.js');
@@ -161,5 +162,32 @@ describe('expandPaths', () => {
       join(root, 'a.eml'), join(root, 'b.eml'), join(root, 'link-dir', 'd.eml'), join(root, 'link-file.eml'), join(root, 'sub', 'c.eml'), '-', join(dir, 'nope'),
     ]);
     assert.equal(readFileSync(join(root, 'link-file.eml'), 'utf8'), 'x');
+  });
+});
+
+describe('explain worker pool', () => {
+  it('a worker that cannot start makes finish() reject instead of crashing or hanging', async () => {
+    const pool = startPool(2, join(dir, 'no-such-worker.mjs'));
+    pool.submit({ id: 0, files: [], json: true, trusted: [] });
+    await assert.rejects(pool.finish(() => assert.fail('nothing should be emitted')));
+  });
+
+  it('emits chunks in submission order whatever order they finish in', async () => {
+    const files = Array.from({ length: 30 }, (_, i) => {
+      const f = join(dir, `order-${i}.eml`);
+      // Uneven sizes so chunks finish out of order.
+      writeFileSync(f, msg(i) + 'x'.repeat(i % 3 === 0 ? 200_000 : 10));
+      return f;
+    });
+    const pool = startPool(2, null);
+    for (let c = 0; c < 10; c++) pool.submit({ id: c, files: files.slice(c * 3, c * 3 + 3), json: true, trusted: ['*.mx.example.net'] });
+    const ids: number[] = [];
+    let text = '';
+    await pool.finish((r) => {
+      ids.push(r.id);
+      text += Buffer.from(r.bytes).toString('utf8');
+    });
+    assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { file: string }).file), files);
   });
 });
