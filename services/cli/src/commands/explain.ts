@@ -24,8 +24,8 @@ sorted) or - for stdin. Unreadable or non-message inputs give a line with an err
   --helo NAME      the HELO/EHLO name given in that session
   --now ISO_DATE   reference time for DATE_IN_FUTURE (default: no future check)
   --max-skew S     allowed clock skew between hops in seconds (default 1800)
-  --jobs N         worker threads for runs of 2,000+ files (default 1: no threads; at most 8 are
-                   used); output order stays the input order
+  --jobs N         worker threads for runs of 2,000+ files (default: one per core, at most 4;
+                   --jobs 1 for none; never more than 8); output order stays the input order
   --json           one JSON object per message:
                    {"file","relay":{"ip","helo","rdns","by","index"}|null,"hops":[...],"reasons":[...],...}
   --verdict        add the pipeline's verdict (the parser's and enricher's own code): class, confidence,
