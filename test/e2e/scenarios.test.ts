@@ -68,6 +68,11 @@ describe('pipeline end to end', { timeout: 240_000 }, () => {
       if (s.expect.classes.length > 0) assert.ok(s.expect.classes.includes(v?.class ?? ''), `class ${v?.class} not in ${s.expect.classes.join('|')}; reasons ${v?.reasons?.join(',')}`);
       assert.equal(nomination !== null, s.expect.nominated, `nomination ${JSON.stringify(nomination)}; reasons ${v?.reasons?.join(',')}`);
       if (nomination) assert.equal(nomination.key, s.peerIp);
+      if (s.preamble !== undefined) {
+        // Forwarded by an open HTTP proxy: the sink took the message and kept the request as evidence.
+        assert.ok(hit.source.spamtrap?.smtp?.anomalies?.includes('HTTP_REQUEST'), `anomalies ${hit.source.spamtrap?.smtp?.anomalies?.join(',')}`);
+        assert.ok(v?.reasons?.includes('HTTP_BEFORE_HELO'), `reasons ${v?.reasons?.join(',')}`);
+      }
       for (const victim of s.expect.neverNominated ?? []) {
         const n = await pipe.store.get(pipe.nominationsIndex, victim);
         assert.equal(n.found, false, `${victim} must never be nominated`);

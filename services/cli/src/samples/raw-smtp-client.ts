@@ -113,9 +113,10 @@ export async function sendRaw(o: RawSendOptions): Promise<RawSession> {
     }
     const greeting = await read();
     if (!greeting || greeting.code !== 220) return session;
+    // The sink answers every preamble line, the blank one that ends it included (502 / 500, as Postfix does).
     for (const line of o.preamble ?? []) {
       write(line);
-      if (line !== '' && !(await read())) return session;
+      if (!(await read())) return session;
     }
     write(`EHLO ${o.helo}`);
     if ((await read())?.code !== 250) return session;

@@ -74,11 +74,13 @@ export function scenarios(seq = 1): Scenario[] {
     },
     {
       name: 'open-proxy',
-      about: 'spamware talking through an open proxy: HELO forged as the trap domain, no header from the connecting host, a fictitious chain below',
+      about: 'spamware talking through an open HTTP proxy: the forwarded POST request before HELO, HELO forged as the trap domain, no header from the connecting host, a fictitious chain below',
       peerIp: '77.91.12.44',
       helo: DEMO_TRAP_DOMAIN,
       mailFrom: 'support@bank-secure.example',
       rcptTo: [trap('accounts')],
+      // What an abused open HTTP proxy forwards to port 25: the spamware's POST request, then its SMTP dialogue.
+      preamble: [`POST http://mx.${DEMO_TRAP_DOMAIN}:25/ HTTP/1.0`, 'Content-Type: text/plain', 'Content-Length: 1024', ''],
       // A misconfigured server (static, forward-confirmed name) whose open proxy spamware uses.
       dns: { ptr: { '77.91.12.44': 'srv12.colo-net.example' }, a: { 'srv12.colo-net.example': ['77.91.12.44'] } },
       message: message(
