@@ -528,9 +528,21 @@ function parseInner(value: string): ReceivedHop {
   if (first && first.includes('@')) return ignored(hop, 'local submission (from user@host)');
   if (protoSet.includes('LMTP') || protoSet.includes('LMTPA')) return ignored(hop, 'local delivery (LMTP without address)');
   if (first && fromTokens.length === 1 && cl.by) return ignored(hop, 'name-only hop (no address recorded)');
+  // "from NAME (host.name) by ..." / "from NAME (unverified) by ...": the comments hold names only, no address was
+  // recorded (LSMTP, Clearswift); SpamAssassin skips these too. Anything else in the comment stays unparsed.
+  if (first && cl.by && fromWords.length === 1 && fromComments.length > 0 && fromComments.every(nameOnlyComment)) return ignored(hop, 'name-only hop (no address recorded)');
   hop.kind = 'unparsed';
   hop.note = cl.by ? 'no sending IP in the from clause' : 'no by clause and no sending IP';
   return hop;
+}
+
+/**
+ * A comment that is only a dotted host name (`dl1.example.com`) or `unverified`: no address, no user, no spaces.
+ * `(unknown)` is not one: it is TCP-info whose address is missing (SendGrid), which stays unparsed.
+ */
+function nameOnlyComment(c: string): boolean {
+  if (c.length === 10 && c.toLowerCase() === 'unverified') return true;
+  return c.length <= 255 && c.includes('.') && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$/.test(c) && /[A-Za-z]/.test(c) && normaliseIp(c) === null;
 }
 
 function ignored(hop: ReceivedHop, note: string, flag?: string): ReceivedHop {

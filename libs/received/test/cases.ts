@@ -233,4 +233,14 @@ export const CASES: Case[] = [
     expect: { kind: 'unparsed', fromIp: null } },
   { name: 'rspamd: NUL inside names and the address is dropped', line: 'from smtp11.exa\0mple.pl (smtp11.exam\0ple.pl [19\x002.0.2.90])',
     expect: { kind: 'relay', fromIp: '192.0.2.90', fromHelo: 'smtp11.example.pl', fromRdns: 'smtp11.example.pl' } },
+
+  // Shapes fixed after measuring against SpamAssassin's t/rcvd_parser.t and rspamd's received tests.
+  { name: 'name-only hop with a host-name comment (LSMTP) is ignored', line: 'from BUILDBOX7 (buildbox7.corp.example.com) by outbound.example.net (LSMTP for Windows NT v1.1b) with SMTP id <42.0001A2B3@outbound.example.net>; Wed, 13 Sep 2006 08:15:00 -0500',
+    expect: { kind: 'ignored', fromIp: null, by: 'outbound.example.net', note: 'name-only hop (no address recorded)' } },
+  { name: 'name-only hop with "(unverified)" (Clearswift) is ignored', line: 'from groupware.example.org (unverified) by SWEEPER.example.org (Clearswift SMTPRS 5.1.7) with ESMTP id <T1a2b3c4d5e6f@SWEEPER.example.org> for <team@example.net>; Wed, 31 May 2006 10:20:30 +0100',
+    expect: { kind: 'ignored', fromIp: null } },
+  { name: 'a "(unknown)" comment is TCP-info missing its address: unparsed', line: 'from shop.example (unknown) by relay.example.net with ESMTP id Q1; Wed, 31 May 2006 10:20:30 +0100',
+    expect: { kind: 'unparsed', fromIp: null } },
+  { name: 'a user@host comment still stays unparsed', line: 'from shop.example (trap@relay.example) by relay.example.net with ESMTP id Q2; Wed, 31 May 2006 10:20:30 +0100',
+    expect: { kind: 'unparsed', fromIp: null } },
 ];
