@@ -25,6 +25,8 @@ const LOCAL_PROTOCOLS = new Set(['LOCAL-ESMTP', 'LOCAL-SMTP', 'LOCAL-BSMTP', 'BS
 const LOCAL_UNLESS_IP = new Set(['LOCAL', 'PIPE']);
 
 const AUTH_COMMENT = /^(?:authenticated\b|auth: |account \S|\S+ authenticated user\b|authenticated sender:|via http\b|with login\b)|\bauthenticated (?:sender|user|as|bits=)/i;
+/** SquirrelMail / NaSMail's "(SquirrelMail authenticated user u)" in the from clause. */
+const WEBMAIL_USER = /^\S+ authenticated user\b/i;
 const TLS_COMMENT = /\b(?:using TLS|version=TLS|version=SSL|TLSv?1[._]?\d|cipher=|Google Transport Security|TLS1_\d|SSLv3)\b|^TLS\b/i;
 
 function clean(s: string): string {
@@ -171,6 +173,8 @@ interface TcpInfo {
   verified?: boolean;
   /** XMail's bare "(ip:port)": the from name is the HELO, no rDNS is recorded. */
   port?: boolean;
+  /** ecelerity's "[ip:port]" (the port inside the brackets): the from name is the rDNS, the HELO only ever `helo=`. */
+  portInside?: boolean;
 }
 
 /** Reads one comment as TCP-info; null when it carries no IP. */
@@ -189,7 +193,9 @@ function readTcpInfo(comment: string): TcpInfo | null {
     ipText = ip;
     const helo = /\bhelo=(\S+)/i.exec(rest);
     const ident = /\bident=(\S+)/i.exec(rest);
-    return { ip: ipText, rdns: null, ident: ident ? clean(ident[1] as string) : null, helo: helo ? clean(helo[1] as string) : null, style: 'bracket-first', forged: false, verified: /^\s*verified\b/i.test(rest) };
+    // "[a.b.c.d:port]": only ecelerity puts the port inside the brackets (Exim writes "[ip]:port", IPv6 has no dot).
+    const portInside = lit.length > 10 && lit.includes(':') && /^\[\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}\]$/.test(lit);
+    return { ip: ipText, rdns: null, ident: ident ? clean(ident[1] as string) : null, helo: helo ? clean(helo[1] as string) : null, style: 'bracket-first', forged: false, verified: /^\s*verified\b/i.test(rest), portInside };
   }
   // Postfix / sendmail / Gmail / Haraka: "[IDENT:][user@]rdns [ip] (may be forged)", also "rdns[ip]".
   const lb = s.lastIndexOf('[');
@@ -449,7 +455,12 @@ function parseInner(value: string): ReceivedHop {
       }
     } else if (info.style === 'bracket-first') {
       // Exim: first word is the verified rDNS ([ip] when none); helo= only when it differs (bug 5112).
-      if (hop.mta === 'exim' || info.helo !== null || helo !== null) {
+      if (info.portInside) {
+        // ecelerity: "rdns ([ip:port] helo=H)"; without helo= no HELO was recorded (e.g. an ECSTREAM injection).
+        hop.fromRdns = firstIsLiteral ? null : cleanRdns(first);
+        hop.fromHelo = info.helo ?? helo ?? hop.fromRdns;
+        hop.mta = hop.mta ?? 'ecelerity';
+      } else if (hop.mta === 'exim' || info.helo !== null || helo !== null) {
         hop.fromRdns = firstIsLiteral ? null : cleanRdns(first);
         hop.fromHelo = info.helo ?? helo ?? hop.fromRdns ?? (first ? clean(first) : null);
         hop.mta = hop.mta ?? 'exim';
@@ -464,9 +475,10 @@ function parseInner(value: string): ReceivedHop {
       hop.fromHelo = first ? clean(first) : null;
       hop.fromRdns = null;
     } else {
-      // qmail: first word is rDNS (or "unknown"); (HELO x) only when it differs (bug 2744).
+      // qmail: first word is rDNS (or "unknown"); (HELO x) only when it differs (bug 2744). An address
+      // literal there is no rDNS: it is the HELO as written (Critical Path's "from [ip] (ip)").
       hop.fromRdns = cleanRdns(first);
-      hop.fromHelo = heloComment ? helo : hop.fromRdns;
+      hop.fromHelo = heloComment ? helo : firstIsLiteral && first ? clean(first) : hop.fromRdns;
       hop.mta = hop.mta ?? 'qmail';
     }
   } else {
@@ -511,6 +523,12 @@ function parseInner(value: string): ReceivedHop {
     } else if (!hop.fromIp) {
       hop.fromHelo = first ? clean(first) : helo;
     }
+  }
+  // Webmail ("from rdns ([ip]) (SquirrelMail authenticated user u)"): HTTP has no HELO; the name is the web
+  // server's reverse lookup of the client (REMOTE_HOST).
+  if (hop.fromIp && hop.auth && anyMatch(WEBMAIL_USER, fromComments)) {
+    hop.fromHelo = null;
+    hop.fromRdns = firstIsLiteral ? null : cleanRdns(first);
   }
   // GMX's submission servers ("by mail.gmx.net (mpNNN)") only accept authenticated users (SpamAssassin bug 6877).
   if (!hop.auth && heloComment && hop.fromIp && hop.by && /^mail\.gmx\.(?:net|com|de)$/i.test(hop.by) && anyMatch(/^mp\d+$/i, byComments)) hop.auth = true;

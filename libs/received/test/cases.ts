@@ -243,4 +243,12 @@ export const CASES: Case[] = [
     expect: { kind: 'unparsed', fromIp: null } },
   { name: 'a user@host comment still stays unparsed', line: 'from shop.example (trap@relay.example) by relay.example.net with ESMTP id Q2; Wed, 31 May 2006 10:20:30 +0100',
     expect: { kind: 'unparsed', fromIp: null } },
+  { name: 'ecelerity "[ip:port]" without helo= records no HELO', line: 'from [198.51.100.1] ([198.51.100.1:41000]) by inject3.example.com (ecelerity 2.1.1.8 r(12431)) with ECSTREAM id 3C/0D-01234-AB12C345; Wed, 13 Sep 2006 10:00:01 -0400',
+    expect: { kind: 'relay', fromIp: '198.51.100.1', fromHelo: null, fromRdns: null, by: 'inject3.example.com', id: '3C/0D-01234-AB12C345', mta: 'ecelerity' } },
+  { name: 'ecelerity "rdns ([ip:port])": the name is the rDNS', line: 'from out7.example.org ([203.0.113.70:52000]) by mx4.example.com (ecelerity 2.2.2.45 r(28463)) with ESMTP id 11/22-03333-44556677; Wed, 13 Sep 2006 10:00:01 -0400',
+    expect: { kind: 'relay', fromIp: '203.0.113.70', fromRdns: 'out7.example.org' } },
+  { name: 'critical path literal name with bare (ip): the literal is the HELO', line: 'from [203.0.113.187] (203.0.113.187) by smtp2.example.it (7.0.027) (authenticated as alice@example.it) id 4A0B1C2D0003E4F5 for list@example.org; Mon, 11 Oct 2004 12:52:46 +0200',
+    expect: { kind: 'relay', fromIp: '203.0.113.187', fromHelo: '[203.0.113.187]', fromRdns: null, auth: true, id: '4A0B1C2D0003E4F5' } },
+  { name: 'squirrelmail "rdns ([ip])": no HELO over HTTP, the name is the reverse lookup', line: 'from desk12.branch.example.com ([198.51.100.16]) (SquirrelMail authenticated user carol); by webmail.example.org with HTTP; Mon, 22 Mar 2004 12:54:13 -0600 (CST)',
+    expect: { kind: 'relay', fromIp: '198.51.100.16', fromHelo: null, fromRdns: 'desk12.branch.example.com', auth: true, by: 'webmail.example.org' } },
 ];
