@@ -96,9 +96,14 @@ const STACK = new Int32Array(MAX_RECEIVED_VALUE_CHARS + 1);
  */
 let scanDirty = false;
 
-/** Text the parser must clean first: control characters (tab and line breaks too), DEL, no-break space, runs of spaces, a space at either end. */
+/** Characters the parser must clean first: control characters (tab and line breaks too), DEL, no-break space. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
-const DIRTY = /[\x00-\x1f\x7f\xa0]| {2}|^ | $/;
+const DIRTY_CHAR = /[\x00-\x1f\x7f\xa0]/;
+
+/** True when `t` needs cleaning: a DIRTY_CHAR, a run of spaces or a space at either end (cheap checks, no alternation). */
+function isDirty(t: string): boolean {
+  return t.length > 0 && (t.charCodeAt(0) === SPACE || t.charCodeAt(t.length - 1) === SPACE || DIRTY_CHAR.test(t) || t.includes('  '));
+}
 function matchParensAndSemicolon(s: string): number {
   const n = Math.min(s.length, MATCH.length);
   let top = 0;
@@ -127,7 +132,7 @@ function matchParensAndSemicolon(s: string): number {
       sc = s.indexOf(';', i + 1);
     }
   }
-  scanDirty = DIRTY.test(n === s.length ? s : s.slice(0, n));
+  scanDirty = isDirty(n === s.length ? s : s.slice(0, n));
   if (last === -1 && top > 0 && lastAny !== -1) {
     // Unbalanced text: split at the last `;` anywhere; parentheses closing beyond it do not close within the head.
     // (At a top-level `;` every earlier `(` is already closed, so this pass is only needed here.)

@@ -32,8 +32,22 @@ function sameSite(a: string, b: string): boolean {
   const x = a.toLowerCase().replace(/\.$/, '');
   const y = b.toLowerCase().replace(/\.$/, '');
   if (x === y) return true;
-  const dx = getDomain(x);
-  return dx !== null && dx === getDomain(y);
+  const dx = registrable(x);
+  return dx !== null && dx === registrable(y);
+}
+
+/** Memo of getDomain (4,096 names, cleared when full): receivers' names recur in every chain they write. */
+const DOMAIN_CACHE_MAX = 4096;
+const DOMAIN_CACHE = new Map<string, string | null>();
+
+/** The registrable domain of a host name (public-suffix aware), memoised. */
+function registrable(host: string): string | null {
+  const hit = DOMAIN_CACHE.get(host);
+  if (hit !== undefined) return hit;
+  const d = getDomain(host);
+  if (DOMAIN_CACHE.size >= DOMAIN_CACHE_MAX) DOMAIN_CACHE.clear();
+  DOMAIN_CACHE.set(host, d);
+  return d;
 }
 
 /** The sending side of a trusted header is ours too: loopback, a trusted network, or a verified trusted name. */
