@@ -1,4 +1,8 @@
 // Table of Received lines per MTA, written by us from each MTA's documented header format, with the expected reading.
+//
+// Some rare shapes (Critical Path, Scalix, obtuse smtpd, ecelerity, SquirrelMail, ...) follow header samples in
+// SpamAssassin's t/rcvd_parser.t and rspamd's test/lua/unit/received.lua (both Apache License 2.0) with the
+// names, addresses and ids replaced by documentation values; see docs/received.md for how we compare with both.
 import type { ReceivedHop } from '@spamtrap/contracts';
 
 export interface Case {
