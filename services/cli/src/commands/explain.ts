@@ -3,9 +3,9 @@ import { UsageError, type CommandIo, type CommandSpec } from '../command.js';
 import { explainOne, type ExplainOptions } from '../explain/analyse.js';
 import { parseExplainArgs, type ExplainArgs } from '../explain/args.js';
 import { expandPaths, loadFile, loadStdin, mayBeLarge } from '../explain/load.js';
-import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, runPool, startPool, workerBundle, type Pool } from '../explain/pool.js';
+import { CHUNK_FILES, defaultJobs, MAX_JOBS, maxUsefulJobs, PARALLEL_MIN_FILES, startPool, workerBundle, type Pool } from '../explain/pool.js';
 import { toJsonLine, toText } from '../explain/render.js';
-import { explainChunk, type ChunkRequest, type ChunkResult } from '../explain/worker.js';
+import { explainChunk, type ChunkRequest } from '../explain/worker.js';
 import type { VerdictEngine } from '../explain/verdict.js';
 
 const USAGE = `Usage: spamtrap explain [--json] [--trusted PATTERN_OR_CIDR]... [--trusted-file FILE]
@@ -62,7 +62,7 @@ export const command: CommandSpec = {
       if (pool !== null) chunks.submitFull(pool);
     });
     try {
-      return await explainAll(args, io, files, wantJobs, pool, chunks);
+      return await explainAll(args, io, files, pool, chunks);
     } finally {
       // Failed before finish(): the workers must not keep the process alive (finish() has closed them otherwise).
       await (pool as Pool | null)?.close();
@@ -111,7 +111,7 @@ class ChunkMaker {
   }
 }
 
-async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wantJobs: number, pool: Pool | null, maker: ChunkMaker): Promise<number> {
+async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], pool: Pool | null, maker: ChunkMaker): Promise<number> {
   const withVerdict = args.verdict ?? !args.json;
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) may be given once');
   const opts: ExplainOptions = {
@@ -129,8 +129,6 @@ async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wan
         ...(args.session ? { session: args.session } : {}),
       })
     : null;
-  // Worker threads carry the walk only; a verdict run stays on this thread.
-  const jobs = engine !== null ? 1 : wantJobs;
   let failed = 0;
   let buf = '';
   const write = (text: string): void => {
@@ -140,18 +138,14 @@ async function explainAll(args: ExplainArgs, io: CommandIo, files: string[], wan
       buf = '';
     }
   };
-  const parallel = jobs > 1 && files.length >= PARALLEL_MIN_FILES && !files.includes('-');
-  if (!parallel) await pool?.close();
-  const emit = (r: ChunkResult): void => {
-    failed += r.failed;
-    io.stdout.write(r.bytes);
-  };
-  if (parallel && pool !== null) {
+  // A pool exists only for walk-only runs without stdin that listed PARALLEL_MIN_FILES files or more.
+  if (pool !== null) {
     // Large runs: chunks on worker threads (most already submitted while listing), written in input order.
     maker.submitRest(pool);
-    await pool.finish(emit);
-  } else if (parallel) {
-    await runPool(maker.all(), jobs, emit);
+    await pool.finish((r) => {
+      failed += r.failed;
+      io.stdout.write(r.bytes);
+    });
   } else if (engine === null && !files.includes('-')) {
     // One thread, walk only: the same chunk code the workers run (lines encoded straight into one buffer per chunk).
     for (const chunk of maker.all()) {

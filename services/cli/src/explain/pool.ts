@@ -158,9 +158,3 @@ export function startPool(jobs: number, bundle: string | null): Pool {
   };
 }
 
-/** Explains `requests` on `jobs` new workers and emits the results in order. */
-export async function runPool(requests: ChunkRequest[], jobs: number, emit: (r: ChunkResult) => void): Promise<void> {
-  const pool = startPool(Math.max(1, Math.min(jobs, requests.length)), await workerBundle());
-  for (const r of requests) pool.submit(r);
-  await pool.finish(emit);
-}
