@@ -1,4 +1,5 @@
 // Named limits on untrusted SMTP input, and the counters that enforce connection and memory bounds.
+import { nominationKey } from '@spamtrap/ip';
 
 /** Defaults of the configurable limits; each number is argued here and in docs/smtp-sink.md. */
 export const DEFAULTS = {
@@ -103,25 +104,38 @@ export class InflightBudget {
   }
 }
 
-/** Open connections per peer IP. */
+/**
+ * Open connections per peer, counted by the key `nominationKey` (@spamtrap/ip) gives it: an IPv4 address
+ * as itself (IPv4-mapped IPv6 too), an IPv6 address by its /64. One IPv6 subscriber or server usually
+ * holds a whole /64 and can pick any of its 2^64 addresses per connection, so counting addresses would
+ * let it open any number of connections; the /64 is also the unit the nominator lists.
+ */
 export class PerIpCounter {
   private readonly counts = new Map<string, number>();
 
-  /** Count a new connection; false (and not counted) when the peer is at its limit. */
+  /** Count a new connection; false (and not counted) when the peer's address or /64 is at its limit. */
   tryAdd(ip: string, limit: number): boolean {
-    const n = this.counts.get(ip) ?? 0;
+    const key = limitKey(ip);
+    const n = this.counts.get(key) ?? 0;
     if (n >= limit) return false;
-    this.counts.set(ip, n + 1);
+    this.counts.set(key, n + 1);
     return true;
   }
 
   remove(ip: string): void {
-    const n = this.counts.get(ip) ?? 0;
-    if (n <= 1) this.counts.delete(ip);
-    else this.counts.set(ip, n - 1);
+    const key = limitKey(ip);
+    const n = this.counts.get(key) ?? 0;
+    if (n <= 1) this.counts.delete(key);
+    else this.counts.set(key, n - 1);
   }
 
+  /** Open connections counted against `ip`'s address (IPv4) or /64 (IPv6). */
   get(ip: string): number {
-    return this.counts.get(ip) ?? 0;
+    return this.counts.get(limitKey(ip)) ?? 0;
   }
+}
+
+/** The counting key; text that is no address (a socket without a peer address) counts as itself. */
+function limitKey(ip: string): string {
+  return nominationKey(ip) ?? ip;
 }

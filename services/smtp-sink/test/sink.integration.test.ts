@@ -356,6 +356,38 @@ test('connection limits: per IP and in total answer 421', async () => {
   }
 });
 
+test('per-IP limit: IPv6 peers share it per /64, IPv4-mapped peers with their IPv4 address', async () => {
+  // The peers are the PROXY-header addresses a trusted front (loopback here) reports.
+  const { sink, port } = await startTestSink({ proxyFrom: ['127.0.0.1'], maxConnectionsPerIp: 2 });
+  const open: RawSmtp[] = [];
+  const via = async (src: string, family = 'TCP6'): Promise<{ c: RawSmtp; code: number; text: string }> => {
+    const c = await RawSmtp.open(port);
+    open.push(c);
+    c.write(`PROXY ${family} ${src} ${family === 'TCP6' ? '2001:db8:ffff::25' : '198.51.100.25'} 40001 25\r\n`);
+    const r = await c.reply();
+    return { c, ...r };
+  };
+  try {
+    assert.equal((await via('2001:db8:1:2::a')).code, 220);
+    assert.equal((await via('2001:db8:1:2:ffff:ffff:ffff:ffff')).code, 220);
+    const third = await via('2001:db8:1:2::c');
+    assert.equal(third.code, 421, 'a third address of the same /64 is over the limit');
+    assert.match(third.text, /your address/);
+    await third.c.waitClosed();
+    assert.equal((await via('2001:db8:1:3::a')).code, 220, 'the next /64 is another peer');
+    assert.equal((await via('192.0.2.1', 'TCP4')).code, 220);
+    assert.equal((await via('::ffff:192.0.2.1')).code, 220);
+    assert.equal((await via('192.0.2.1', 'TCP4')).code, 421, 'IPv4-mapped IPv6 counts as its IPv4 address');
+    assert.equal((await via('192.0.2.2', 'TCP4')).code, 220, 'IPv4 is counted per address');
+    open[0]!.close();
+    await settle();
+    assert.equal((await via('2001:db8:1:2::d')).code, 220, 'a slot of the /64 is free again');
+  } finally {
+    for (const c of open) c.close();
+    await sink.stop();
+  }
+});
+
 test('in-flight byte cap: over it a message gets 451 4.3.1 instead of more memory', async () => {
   const pub = new TestPublisher();
   pub.delayMs = 800;
