@@ -1,5 +1,4 @@
 // startSink: wires listeners, the front door, smtp-server, Kafka publishing, metrics and graceful stop.
-import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { SMTPServerOptions } from 'smtp-server';
@@ -15,6 +14,7 @@ import { createSinkMetrics, type SinkMetrics } from './metrics.js';
 import { publishBounded, sessionRecord } from './publish.js';
 import { RecipientPolicy } from './recipient-policy.js';
 import type { ConnectionRecord } from './session-recorder.js';
+import { loadTlsMaterial } from './tls-certificate.js';
 import { onData, onMailFrom, onRcptTo } from './transaction.js';
 
 /** An implicit-TLS client gets this long for its handshake (Node's default is 120 s). */
@@ -66,8 +66,10 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
   };
   const sockets = new Map<string, Socket>();
 
-  const tlsFiles = config.tlsKeyFile === '' ? {} : { key: readFileSync(config.tlsKeyFile), cert: readFileSync(config.tlsCertFile) };
-  if (config.tlsKeyFile === '') logger.warn('STARTTLS/SMTPS use smtp-server\'s built-in self-signed certificate (its key is public); set SINK_TLS_KEY and SINK_TLS_CERT');
+  // Never smtp-server's built-in test certificate: its private key is public, in the package's source.
+  const tls = await loadTlsMaterial(config.tlsKeyFile, config.tlsCertFile, config.serverName);
+  if (tls.fingerprint !== undefined) logger.info({ fingerprint: tls.fingerprint, subject: config.serverName }, 'STARTTLS/SMTPS use a self-signed certificate generated at start; set SINK_TLS_KEY and SINK_TLS_CERT for your own');
+  const tlsFiles = { key: tls.key, cert: tls.cert };
   const base = (secure: boolean): SMTPServerOptions => ({
     name: config.serverName,
     secure,
