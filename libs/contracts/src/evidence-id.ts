@@ -4,9 +4,26 @@ import { v7 as uuidv7 } from 'uuid';
 
 const EVIDENCE_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[78][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** Ids per refill of the random pool. */
+const POOL_IDS = 256;
+const randomPool = new Uint8Array(16 * POOL_IDS);
+let poolNext = POOL_IDS;
+
+/**
+ * 16 fresh CSPRNG bytes, each used once: one getRandomValues call per 256 ids instead of one per id
+ * (the sink makes an id per message and per session record; a call costs ~1.7 µs, a slice ~0.1 µs).
+ */
+function random16(): Uint8Array {
+  if (poolNext === POOL_IDS) {
+    crypto.getRandomValues(randomPool);
+    poolNext = 0;
+  }
+  return randomPool.subarray(16 * poolNext, 16 * ++poolNext);
+}
+
 /** A new sortable evidence id for a message accepted by a sink (UUIDv7). */
 export function newEvidenceId(nowMs: number = Date.now()): string {
-  return uuidv7({ msecs: nowMs });
+  return uuidv7({ msecs: nowMs, random: random16() });
 }
 
 /**

@@ -11,6 +11,16 @@ test('live ids are UUIDv7 and sort by time', () => {
   assert.ok(a < b);
 });
 
+test('live ids from the pooled random bytes are unique and random across pool refills', () => {
+  const now = 1_700_000_000_000;
+  const ids = Array.from({ length: 2000 }, () => newEvidenceId(now)); // several refills of the 256-id pool
+  assert.equal(new Set(ids).size, ids.length);
+  // Same millisecond: only the random part differs; its 74 bits must not repeat or run in a pattern.
+  const tails = new Set(ids.map((id) => id.slice(15)));
+  assert.equal(tails.size, ids.length);
+  for (const id of ids) assert.ok(isEvidenceId(id) && id[14] === '7', id);
+});
+
 test('import ids are deterministic per content hash and differ between hashes', () => {
   const h1 = 'a'.repeat(64);
   const h2 = 'b'.repeat(64);
