@@ -245,8 +245,7 @@ export class FrontDoor {
     const pass = (bytes: Buffer, skip: number): void => {
       if (socket.destroyed) return;
       if (bytes.length > 0) socket.unshift(bytes);
-      release();
-      this.tap(socket, rec, skip);
+      this.tap(socket, rec, skip, release);
     };
     let buf = early;
     const route = (): void => {
@@ -319,12 +318,31 @@ export class FrontDoor {
     if (!ended) socket.resume();
   }
 
-  /** Watch what smtp-server reads: the bounded transcript (HELO, HTTP lines, untrusted PROXY) and the pipelining watch. */
-  private tap(socket: Socket, rec: ConnectionRecord, skip: number): void {
+  /**
+   * Watch what smtp-server reads: the bounded transcript (HELO, HTTP lines, untrusted PROXY) and the
+   * pipelining watch for the whole session. `release` attaches smtp-server's parser.
+   */
+  private tap(socket: Socket, rec: ConnectionRecord, skip: number, release: () => void): void {
     const watch = new PipeliningWatch(PIPELINING_WATCH_MAX_BYTES);
+    rec.pipelining = watch;
+    /** The watch's verdict on the read in progress, held until the transcript tap knows whether it is HTTP. */
+    let verdict: string | null = null;
+    let transcribing = true;
+    // Each 'data' event is one socket read (or the bytes the front door read and put back, all unanswered).
+    // The watch reads it before smtp-server's parser does: smtp-server's onData tells the watch about a 354
+    // (ConnectionRecord.noteDataAccepted) while parsing, and the watch must have seen that DATA line by then.
+    const judge = (chunk: Buffer): void =>
+      this.guarded(socket, () => {
+        const v = watch.read(chunk);
+        if (watch.finished) socket.off('data', judge);
+        if (v === null) return;
+        if (transcribing) verdict = v;
+        else rec.addAnomaly('PIPELINING_VIOLATION', v);
+      });
+    socket.on('data', judge);
+    release();
     const tap = (chunk: Buffer): void => this.guarded(socket, () => tapUnguarded(chunk));
     const tapUnguarded = (chunk: Buffer): void => {
-      const read = chunk;
       if (skip > 0) {
         const n = Math.min(skip, chunk.length);
         skip -= n;
@@ -336,13 +354,17 @@ export class FrontDoor {
         http = this.noteHttp(rec, rec.feed(chunk));
         proxy = this.noteUntrustedProxy(rec);
       }
-      // Each 'data' event is one socket read (or the bytes the front door read and put back, all unanswered).
       // Not for an HTTP request or PROXY line: that client is refused as not speaking SMTP at all.
-      const violation = http || proxy ? null : watch.read(read);
-      if (violation !== null) rec.addAnomaly('PIPELINING_VIOLATION', violation);
-      if (rec.tapFinished() && watch.finished) socket.off('data', tap);
+      const v = verdict;
+      verdict = null;
+      if (v !== null && !http && !proxy) rec.addAnomaly('PIPELINING_VIOLATION', v);
+      if (rec.tapFinished()) {
+        transcribing = false;
+        socket.off('data', tap);
+      }
       if (http || proxy) {
         socket.off('data', tap);
+        socket.off('data', judge);
         // smtp-server has already answered the line (421 for most HTTP verbs, 500 for CONNECT/PROXY).
         this.ctx.metrics.connectionsRefused.inc({ reason: http ? 'http' : 'proxy_untrusted' });
         if (!socket.destroyed && !socket.writableEnded) socket.end(`554 5.7.0 ${this.ctx.config.serverName} Not an SMTP client, closing\r\n`);

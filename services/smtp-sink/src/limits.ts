@@ -71,10 +71,11 @@ export const HTTP_PREAMBLE_MAX_LINES = 64;
  */
 export const HTTP_PREAMBLE_TIMEOUT_MS = 30_000;
 /**
- * Bytes of the dialogue the pipelining watch reads (it stops at the first DATA, BDAT or STARTTLS anyway):
- * 64 command lines of 64 bytes. A client still talking after that without DATA is not worth the scanning.
+ * Command bytes per session the pipelining watch judges (message content is not counted: the watch only
+ * searches it for the end of data): 256 command lines of 64 bytes, i.e. the MAIL/RCPT/DATA of ~80 messages
+ * in one session. A client still talking after that is not worth the scanning.
  */
-export const PIPELINING_WATCH_MAX_BYTES = 4 * 1024;
+export const PIPELINING_WATCH_MAX_BYTES = 16 * 1024;
 
 /**
  * Bytes of message data the sink holds: counted while DATA streams in and until the Kafka ack

@@ -3,6 +3,7 @@ import type { RawFacts, SessionAnomaly, SessionEvidenceRecord, SmtpSessionFacts 
 import { newEvidenceId } from '@spamtrap/contracts';
 import { detectHttp, escapeBytes, splitLines, type HttpKind } from './http-detect.js';
 import { ANOMALY_DETAIL_MAX_CHARS, HELO_MAX_CHARS, MAX_ANOMALIES, TRANSCRIPT_MAX_BYTES, TRANSCRIPT_MAX_LINES } from './limits.js';
+import type { PipeliningWatch } from './pipelining-watch.js';
 
 export interface Endpoint {
   ip: string;
@@ -29,6 +30,8 @@ export class ConnectionRecord {
   readonly anomalies: SessionAnomaly[] = [];
   helo: string | null = null;
   messages = 0;
+  /** The session's pipelining watch (front-door.ts); null until smtp-server has the socket. */
+  pipelining: PipeliningWatch | null = null;
   /** Anomalies [0, carried) already went out inside a raw record. */
   private carried = 0;
   private transcriptBytes: Buffer[] = [];
@@ -58,6 +61,12 @@ export class ConnectionRecord {
     const a: SessionAnomaly = { code, atMs: this.elapsedMs() };
     if (detail !== undefined) a.detail = detail.length > ANOMALY_DETAIL_MAX_CHARS ? detail.slice(0, ANOMALY_DETAIL_MAX_CHARS) + '…' : detail;
     this.anomalies.push(a);
+  }
+
+  /** smtp-server answers a DATA with 354 (the onData hook): the watch now reads message content. */
+  noteDataAccepted(): void {
+    const v = this.pipelining?.dataAccepted() ?? null;
+    if (v !== null) this.addAnomaly('PIPELINING_VIOLATION', v);
   }
 
   /**

@@ -48,6 +48,8 @@ export function onData(ctx: SinkContext, sockets: Map<string, Socket>) {
   return (stream: SMTPServerDataStream, session: SMTPServerSession, cb: DataDone): void => {
     const { config, metrics, budget, logger } = ctx;
     const rec = ctx.records.get(session.id);
+    // Called just before smtp-server writes its 354: the pipelining watch reads message content from here.
+    rec?.noteDataAccepted();
     ctx.activeTransactions++;
     let finished = false;
     let received = 0;

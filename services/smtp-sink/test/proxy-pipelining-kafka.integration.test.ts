@@ -6,7 +6,7 @@ import { createKafka, loadKafkaConfig } from '@spamtrap/kafka';
 import { silentLogger } from '@spamtrap/logging';
 import type { KafkaMessage } from 'kafkajs';
 import { startSink, type RunningSink } from '../src/sink.js';
-import { RawSmtp, message, testSettings, type Reply } from './helpers.js';
+import { RawSmtp, message, sendOne, testSettings, type Reply } from './helpers.js';
 import { readTopic, withTopics } from './kafka-read.js';
 
 /** A sink on loopback publishing to the real Kafka topics `t`. */
@@ -103,6 +103,58 @@ test('pipelining: a HELO client bursting its commands gets PIPELINING_VIOLATION;
       assert.match(factsOf(b).smtp!.anomalies[0]!.detail!, /RCPT TO:<x@trap.example>.*before the reply to MAIL \(PIPELINING not offered\)/);
       assert.deepEqual(codesOf(byId.get(politeId)!), []);
       assert.equal(factsOf(byId.get(politeId)!).smtp?.heloVerb, 'EHLO');
+    }),
+  ),
+);
+
+test('pipelining is judged all session long: a second transaction bursting, or QUIT sent with the final dot, is flagged in that message\'s record', { timeout: 90_000 }, () =>
+  withTopics((t) =>
+    withSink(t, async (sink) => {
+      const body = message('later', 'x');
+      // HELO client, polite in its first transaction, bursting in its second.
+      const later = await RawSmtp.open(sink.address.port);
+      assert.equal((await later.reply()).code, 220);
+      assert.equal((await later.cmd('HELO bot.example')).code, 250);
+      const firstId = queuedId(await sendOne(later, 'x@trap.example', body));
+      later.write('MAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\n');
+      assert.deepEqual((await replies(later, 3)).map((r) => r.code), [250, 250, 354]);
+      later.write(body + '.\r\n');
+      const secondId = queuedId(await later.reply(15_000));
+      assert.equal((await later.cmd('QUIT')).code, 221);
+
+      // HELO client that waits for everything but sends QUIT together with its final dot.
+      const quit = await RawSmtp.open(sink.address.port);
+      assert.equal((await quit.reply()).code, 220);
+      assert.equal((await quit.cmd('HELO bot.example')).code, 250);
+      assert.equal((await quit.cmd('MAIL FROM:<a@sender.example>')).code, 250);
+      assert.equal((await quit.cmd('RCPT TO:<x@trap.example>')).code, 250);
+      assert.equal((await quit.cmd('DATA')).code, 354);
+      quit.write(body + '.\r\nQUIT\r\n');
+      const quitId = queuedId(await quit.reply(15_000));
+      assert.equal((await quit.reply()).code, 221);
+
+      // EHLO client pipelining two messages, the second group opened by the first message's final dot (RFC 2920).
+      const ehlo = await RawSmtp.open(sink.address.port);
+      assert.equal((await ehlo.reply()).code, 220);
+      assert.match((await ehlo.cmd('EHLO mta.example')).text, /PIPELINING/);
+      ehlo.write('MAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\n');
+      assert.deepEqual((await replies(ehlo, 3)).map((r) => r.code), [250, 250, 354]);
+      ehlo.write(body + '.\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<y@trap.example>\r\nDATA\r\n');
+      const got = await replies(ehlo, 4);
+      assert.deepEqual(got.map((r) => r.code), [250, 250, 250, 354]);
+      ehlo.write(body + '.\r\nQUIT\r\n');
+      const ehloIds = [queuedId(got[0]!), queuedId(await ehlo.reply(15_000))];
+      assert.equal((await ehlo.reply()).code, 221);
+
+      const raws = await readTopic(t.raw, (m) => m.length >= 5);
+      const byId = new Map(raws.map((m) => [m.key!.toString(), m]));
+      assert.deepEqual(codesOf(byId.get(firstId)!), [], 'the polite first transaction');
+      assert.deepEqual(codesOf(byId.get(secondId)!), ['PIPELINING_VIOLATION']);
+      assert.match(factsOf(byId.get(secondId)!).smtp!.anomalies[0]!.detail!, /RCPT TO:<x@trap.example>.*before the reply to MAIL \(PIPELINING not offered\)/);
+      assert.equal(factsOf(byId.get(secondId)!).smtp!.transaction, 2);
+      assert.deepEqual(codesOf(byId.get(quitId)!), ['PIPELINING_VIOLATION']);
+      assert.equal(factsOf(byId.get(quitId)!).smtp!.anomalies[0]!.detail, '"QUIT\\r\\n" sent before the reply to the end of data (".") (PIPELINING not offered)');
+      for (const id of ehloIds) assert.deepEqual(codesOf(byId.get(id)!), [], `EHLO pipelining ${id}`);
     }),
   ),
 );

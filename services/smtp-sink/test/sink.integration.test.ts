@@ -466,6 +466,57 @@ test('stop() lets a transaction in flight finish with 250 and refuses new work',
   await assert.rejects(RawSmtp.open(port).then((c) => c.reply(1000)));
 });
 
+test('pipelining watch follows smtp-server: content sent before a delayed 354 is flagged; after a refused DATA the client is judged on commands', async () => {
+  const pub = new TestPublisher();
+  pub.delayMs = 300; // the first message's 250 (and so the pipelined DATA's 354) waits for the ack
+  const { sink, port, publisher } = await startTestSink({}, pub);
+  try {
+    const body = message('early', 'x');
+    const c = await RawSmtp.open(port);
+    await c.reply();
+    await c.cmd('EHLO mta.example');
+    c.write('MAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\n');
+    assert.deepEqual([(await c.reply()).code, (await c.reply()).code, (await c.reply()).code], [250, 250, 354]);
+    // Legal RFC 2920 group after the dot; but the second message follows at once, before any reply.
+    c.write(body + '.\r\nMAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\n');
+    await settle(50);
+    c.write(body + '.\r\n');
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await c.reply(15_000)).code);
+    assert.deepEqual(codes, [250, 250, 250, 354, 250]);
+    // No QUIT: smtp-server 3.21.6 stops reading this session here (SMTPStream.continue() clears the
+    // continuation the second message's end set while the first message's continue() was running).
+    c.close();
+    pub.delayMs = 0;
+
+    // A relay attempt: DATA refused (503), then a polite RSET; a burst after that is still judged.
+    const r = await RawSmtp.open(port);
+    await r.reply();
+    await r.cmd('HELO bot.example');
+    await r.cmd('MAIL FROM:<a@sender.example>');
+    assert.equal((await r.cmd('RCPT TO:<victim@elsewhere.example>')).code, 550);
+    assert.equal((await r.cmd('DATA')).code, 503);
+    assert.equal((await r.cmd('RSET')).code, 250);
+    r.write('MAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\n');
+    assert.deepEqual([(await r.reply()).code, (await r.reply()).code], [250, 250]);
+    await r.cmd('QUIT');
+    await r.waitClosed();
+    await settle();
+
+    const second = facts(publisher, 1).smtp!;
+    assert.equal(second.transaction, 2);
+    const v = second.anomalies.find((a) => a.code === 'PIPELINING_VIOLATION');
+    assert.match(v?.detail ?? '', /^"From: a@sender.example\\r\\n.*" sent before the 354 reply to DATA$/, JSON.stringify(second.anomalies));
+    assert.deepEqual(facts(publisher, 0).smtp!.anomalies, [], 'the first message was sent properly');
+    const ev = sessions(publisher);
+    assert.equal(ev.length, 1);
+    assert.deepEqual(ev[0]!.anomalies.map((a) => a.code), ['RELAY_ATTEMPT', 'PIPELINING_VIOLATION']);
+    assert.match(ev[0]!.anomalies[1]!.detail!, /"RCPT TO:<x@trap.example>\\r\\n" sent before the reply to MAIL \(PIPELINING not offered\)/);
+  } finally {
+    await sink.stop();
+  }
+});
+
 test('health and metrics endpoints', async () => {
   const { sink, publisher } = await startTestSink({ metricsListen: '127.0.0.1:0' });
   try {
