@@ -1,8 +1,30 @@
-// SMTPServer whose connections greet as soon as our front door hands them over (no fixed 100 ms pause).
+// SMTPServer whose connections greet as soon as our front door hands them over (no fixed 100 ms pause) and answer AUTH as Postfix does without SASL.
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+
+export interface FastGreetHooks {
+  /** A client sent AUTH (answered 503). `line` is the whole command line, credentials included: keep only the mechanism. */
+  onAuthAttempt?: (session: SMTPServerSession, line: string) => void;
+}
+
+/**
+ * smtp-server's connection with one handler replaced (handler_AUTH is a public method of SMTPConnection):
+ * AUTH is answered `503 5.5.1 Error: authentication not enabled`, Postfix's reply when SASL is off,
+ * instead of smtp-server's generic `500 Error: command not recognized` for a disabled command. A trap
+ * authenticates nobody; the attempt is reported (credential-stuffing bots are evidence), not the
+ * credentials. The enhanced code is in the text: smtp-server adds none by default.
+ */
+class SinkConnection extends SMTPConnection {
+  onAuthAttempt: FastGreetHooks['onAuthAttempt'];
+
+  override handler_AUTH(command: Buffer, callback: () => void): void {
+    this.send(503, '5.5.1 Error: authentication not enabled', false);
+    this.onAuthAttempt?.(this.session, command.toString('latin1'));
+    callback();
+  }
+}
 
 /**
  * smtp-server 3.21.6 greets only after `setTimeout(() => this.connectionReady(), 100)` in
@@ -15,8 +37,23 @@ import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp
  * the behaviour (double greeting or a pause).
  */
 export class FastGreetServer extends SMTPServer {
+  /**
+   * With AUTH not in `disabledCommands`, AUTH reaches SinkConnection.handler_AUTH (503). It is still never
+   * offered: smtp-server lists AUTH in the EHLO reply whenever `authMethods` is non-empty, and its
+   * constructor turns an empty list into LOGIN, PLAIN, so the (public, resolved) list is emptied here.
+   * `test/sink.integration.test.ts` fails if a release offers AUTH again or answers it differently.
+   */
+  constructor(
+    options: SMTPServerOptions,
+    private readonly hooks: FastGreetHooks = {},
+  ) {
+    super(options);
+    this.options.authMethods = [];
+  }
+
   override connect(socket: Socket | TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new SMTPConnection(this, socket, socketOptions);
+    const connection = new SinkConnection(this, socket, socketOptions);
+    connection.onAuthAttempt = this.hooks.onAuthAttempt;
     this.connections.add(connection);
     connection.on('error', (err: Error) => this.emit('error', err));
     connection.on('connect', (data: unknown) => this.emit('connect', data));

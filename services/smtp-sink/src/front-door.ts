@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { SinkContext } from './context.js';
+import { withoutCredentials } from './credentials.js';
 import type { FastGreetServer } from './fast-greet-server.js';
 import { escapeBytes } from './http-detect.js';
 import { HttpPreamble, firstLineKind, preambleReply } from './http-preamble.js';
@@ -102,7 +103,7 @@ export class FrontDoor {
     const fail = (why: string): void => {
       cleanup();
       const rec = this.newRecord(front, local, null);
-      rec.addAnomaly('PROXY_HEADER_INVALID', `${why}: ${escapeBytes(buf, ANOMALY_DETAIL_MAX_CHARS)}`);
+      rec.addAnomaly('PROXY_HEADER_INVALID', `${why}: ${clientBytes(buf)}`);
       rec.feed(buf);
       this.track(socket, rec);
       this.refuse(socket, `421 4.7.0 ${this.ctx.config.serverName} Invalid PROXY protocol header`, 'proxy_invalid');
@@ -185,7 +186,7 @@ export class FrontDoor {
   /** Record an early talker; returns true when an HTTP request line was among its bytes. */
   private recordEarly(rec: ConnectionRecord, early: Buffer): boolean {
     this.ctx.metrics.earlyTalkers.inc();
-    rec.addAnomaly('EARLY_TALKER', escapeBytes(early, ANOMALY_DETAIL_MAX_CHARS));
+    rec.addAnomaly('EARLY_TALKER', clientBytes(early));
     return this.noteHttp(rec, rec.feed(early)) || this.noteUntrustedProxy(rec);
   }
 
@@ -215,7 +216,7 @@ export class FrontDoor {
       // A POST/PUT (or what may still become one): an open proxy forwarding SMTP. The handover greets,
       // consumes the HTTP preamble and takes the dialogue behind it; the record is fed there.
       this.ctx.metrics.earlyTalkers.inc();
-      rec.addAnomaly('EARLY_TALKER', escapeBytes(early, ANOMALY_DETAIL_MAX_CHARS));
+      rec.addAnomaly('EARLY_TALKER', clientBytes(early));
       return this.handover(socket, kind, rec, early, 0);
     }
     if (this.recordEarly(rec, early)) {
@@ -373,4 +374,10 @@ export class FrontDoor {
     };
     socket.on('data', tap);
   }
+}
+
+/** Client bytes as an anomaly detail: escaped, bounded, credentials withheld (a bot may talk AUTH early). */
+function clientBytes(bytes: Buffer): string {
+  // One byte more than fits, so escapeBytes still marks a cut with its ellipsis.
+  return escapeBytes(withoutCredentials(bytes.subarray(0, ANOMALY_DETAIL_MAX_CHARS + 1)), ANOMALY_DETAIL_MAX_CHARS);
 }

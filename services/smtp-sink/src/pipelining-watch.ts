@@ -1,4 +1,5 @@
 // Spots clients that send ahead of our replies where SMTP forbids it (PIPELINING_VIOLATION), one read at a time, all session long.
+import { withoutCredentials } from './credentials.js';
 import { escapeBytes } from './http-detect.js';
 
 /**
@@ -110,8 +111,10 @@ export class PipeliningWatch {
       start = nl + 1;
       if (start < chunk.length) {
         if (verb === 'DATA') return this.report(`message content in the same read as DATA, before the 354 reply: ${quote(chunk, start)}`);
-        if (!this.ehlo) return this.report(`"${quote(chunk, start)}" sent before the reply to ${verb || 'an empty line'} (PIPELINING not offered)`);
-        if (MUST_END_GROUP.has(verb)) return this.report(`"${quote(chunk, start)}" sent before the reply to ${verb} (it must end a pipelined group, RFC 2920)`);
+        // What follows an AUTH line would be its SASL responses (credentials): quoted withheld.
+        const behind = quote(chunk, start, verb === 'AUTH');
+        if (!this.ehlo) return this.report(`"${behind}" sent before the reply to ${verb || 'an empty line'} (PIPELINING not offered)`);
+        if (MUST_END_GROUP.has(verb)) return this.report(`"${behind}" sent before the reply to ${verb} (it must end a pipelined group, RFC 2920)`);
       }
       if (verb === 'EHLO') this.ehlo = true;
       else if (verb === 'HELO' || verb === 'LHLO') this.ehlo = false;
@@ -150,9 +153,9 @@ export class PipeliningWatch {
   }
 }
 
-/** The bytes from `start` as they appear in a detail: escaped and bounded. */
-function quote(chunk: Buffer, start: number): string {
-  return escapeBytes(chunk.subarray(start, start + QUOTE_MAX_CHARS), QUOTE_MAX_CHARS);
+/** The bytes from `start` as they appear in a detail: escaped, bounded, AUTH credentials withheld. */
+function quote(chunk: Buffer, start: number, afterAuth = false): string {
+  return escapeBytes(withoutCredentials(chunk.subarray(start, start + QUOTE_MAX_CHARS), afterAuth), QUOTE_MAX_CHARS);
 }
 
 /** The command verb of a line start: the first word, upper-cased, without a trailing CR. */

@@ -1,6 +1,7 @@
 // Per-connection evidence: who connected, what odd things they did, the first bytes they sent; builds the records.
 import type { RawFacts, SessionAnomaly, SessionEvidenceRecord, SmtpSessionFacts } from '@spamtrap/contracts';
 import { newEvidenceId } from '@spamtrap/contracts';
+import { redactLine, saslMechanism } from './credentials.js';
 import { detectHttp, escapeBytes, splitLines, type HttpKind } from './http-detect.js';
 import { ANOMALY_DETAIL_MAX_CHARS, HELO_MAX_CHARS, MAX_ANOMALIES, TRANSCRIPT_MAX_BYTES, TRANSCRIPT_MAX_LINES } from './limits.js';
 import type { PipeliningWatch } from './pipelining-watch.js';
@@ -39,6 +40,8 @@ export class ConnectionRecord {
   private tapDone = false;
   private linesChecked = 0;
   private dropped = 0;
+  /** Mechanisms already recorded as AUTH_ATTEMPT: a bot retrying the same one adds nothing new. */
+  private authMechanisms: Set<string> | null = null;
 
   constructor(
     readonly sinkId: string,
@@ -67,6 +70,18 @@ export class ConnectionRecord {
   noteDataAccepted(): void {
     const v = this.pipelining?.dataAccepted() ?? null;
     if (v !== null) this.addAnomaly('PIPELINING_VIOLATION', v);
+  }
+
+  /**
+   * The client sent AUTH (answered 503: authentication is not offered). `line` is the whole command line;
+   * only its mechanism is kept (AUTH_ATTEMPT, once per mechanism): the rest is a credential.
+   */
+  noteAuthAttempt(line: string): void {
+    const mechanism = saslMechanism(line);
+    this.authMechanisms ??= new Set();
+    if (this.authMechanisms.has(mechanism)) return;
+    this.authMechanisms.add(mechanism);
+    this.addAnomaly('AUTH_ATTEMPT', mechanism);
   }
 
   /**
@@ -118,9 +133,15 @@ export class ConnectionRecord {
     return splitLines(first, 1)[0]!.toString('latin1');
   }
 
+  /** The transcript lines, escaped, with AUTH responses and the lines answering AUTH withheld. */
   transcript(): string[] {
     const all = this.transcriptBytes[0] ?? Buffer.alloc(0);
-    return splitLines(all, TRANSCRIPT_MAX_LINES).map((l) => escapeBytes(l, ANOMALY_DETAIL_MAX_CHARS));
+    let afterAuth = false;
+    return splitLines(all, TRANSCRIPT_MAX_LINES).map((l) => {
+      const r = redactLine(l.toString('latin1'), afterAuth);
+      afterAuth = r.afterAuth;
+      return escapeBytes(Buffer.from(r.line, 'latin1'), ANOMALY_DETAIL_MAX_CHARS);
+    });
   }
 
   carriedCount(): number {

@@ -1,7 +1,7 @@
 // startSink: wires listeners, the front door, smtp-server, Kafka publishing, metrics and graceful stop.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import type { SMTPServerOptions } from 'smtp-server';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RecordPublisher } from '@spamtrap/kafka';
 import type { Logger } from '@spamtrap/logging';
 import { METRICS_OFF, splitHostPort } from './config.js';
@@ -73,8 +73,9 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
   const base = (secure: boolean): SMTPServerOptions => ({
     name: config.serverName,
     secure,
-    // AUTH must be off: advertised without authOptional it makes MAIL fail; a trap never authenticates anyone.
-    disabledCommands: secure ? ['AUTH', 'STARTTLS'] : ['AUTH'],
+    // AUTH is never offered and always answered 503 (FastGreetServer); authOptional keeps smtp-server from
+    // demanding it before MAIL: a trap never authenticates anyone.
+    disabledCommands: secure ? ['STARTTLS'] : [],
     authOptional: true,
     size: config.maxMessageBytes,
     rejectOversized: true,
@@ -94,8 +95,10 @@ export async function startSink(config: SinkSettings, deps: SinkDeps): Promise<R
     onRcptTo: onRcptTo(ctx),
     onData: onData(ctx, sockets),
   });
-  const smtp = new FastGreetServer(base(false));
-  const smtps = config.tlsListen === '' ? null : new FastGreetServer(base(true));
+  // Credential-stuffing bots are evidence: the mechanism is recorded, never the credentials.
+  const hooks = { onAuthAttempt: (session: SMTPServerSession, line: string) => ctx.records.get(session.id)?.noteAuthAttempt(line) };
+  const smtp = new FastGreetServer(base(false), hooks);
+  const smtps = config.tlsListen === '' ? null : new FastGreetServer(base(true), hooks);
   for (const s of [smtp, smtps]) s?.on('error', (err: Error) => logger.debug({ err }, 'smtp connection error'));
 
   const publishSession = (rec: ConnectionRecord): void => {

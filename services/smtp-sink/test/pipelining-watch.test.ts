@@ -180,3 +180,15 @@ test('NUL and 8-bit bytes are escaped in the detail and bounded', () => {
   assert.match(v, /\\x00\\xff/);
   assert.ok(v.length < 200, v);
 });
+
+test('credentials sent ahead of a reply are quoted withheld', () => {
+  const blob = Buffer.from('\0user\0secret').toString('base64');
+  const user = Buffer.from('user').toString('base64');
+  const plain = watch('HELO x\r\n', `AUTH PLAIN ${blob}\r\nMAIL FROM:<a@b>\r\n`) ?? '';
+  assert.equal(plain, '"MAIL FROM:<a@b>\\r\\n" sent before the reply to AUTH (PIPELINING not offered)');
+  const login = watch('EHLO x\r\n', `AUTH LOGIN\r\n${user}\r\n`) ?? '';
+  assert.equal(login, '"[credentials withheld]\\r\\n" sent before the reply to AUTH (it must end a pipelined group, RFC 2920)');
+  const early = watch(`EHLO x\r\nAUTH PLAIN ${blob}\r\n`) ?? '';
+  assert.equal(early, '"AUTH PLAIN [credentials withheld]\\r\\n" sent before the reply to EHLO (PIPELINING not offered)');
+});
+

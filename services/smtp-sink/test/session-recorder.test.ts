@@ -53,3 +53,23 @@ test('uncarry restores anomalies when the raw record never reached Kafka', () =>
   r.uncarry(before);
   assert.equal(r.hasUncarriedAnomalies(), true);
 });
+
+test('AUTH attempts: one AUTH_ATTEMPT per mechanism, the mechanism only; the transcript withholds the credentials', () => {
+  const r = rec();
+  const blob = Buffer.from('\0user\0secret').toString('base64');
+  const user = Buffer.from('user').toString('base64');
+  r.feed(Buffer.from(`EHLO x\r\nAUTH PLAIN ${blob}\r\nAUTH LOGIN\r\n${user}\r\nAUTH PLAIN ${blob}\r\nAUTH ${blob}\r\nQUIT\r\n`));
+  for (const line of [`AUTH PLAIN ${blob}`, 'AUTH LOGIN', `AUTH PLAIN ${blob}`, `AUTH ${blob}`]) r.noteAuthAttempt(line);
+  assert.deepEqual(
+    r.anomalies.map((a) => [a.code, a.detail]),
+    [
+      ['AUTH_ATTEMPT', 'PLAIN'],
+      ['AUTH_ATTEMPT', 'LOGIN'],
+      ['AUTH_ATTEMPT', 'unknown'],
+    ],
+  );
+  const t = r.transcript();
+  assert.deepEqual(t, ['EHLO x', 'AUTH PLAIN [credentials withheld]', 'AUTH LOGIN', '[credentials withheld]', 'AUTH PLAIN [credentials withheld]', 'AUTH [credentials withheld]', 'QUIT']);
+  const all = JSON.stringify(r.sessionRecord(new Date()));
+  for (const secret of [blob, user]) assert.ok(!all.includes(secret), `${secret} in ${all}`);
+});

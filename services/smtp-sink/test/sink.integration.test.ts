@@ -146,18 +146,83 @@ test('an over-long command line ends the session with 421', async () => {
   }
 });
 
-test('AUTH is not offered and every attempt fails', async () => {
-  const { sink, port } = await startTestSink();
+test('AUTH is not offered; every attempt gets Postfix\'s 503 5.5.1 and is recorded by mechanism, never its credentials', async () => {
+  const { sink, port, publisher } = await startTestSink({ tlsListen: '127.0.0.1:0' });
+  const blob = Buffer.from('\0bot\0hunter2').toString('base64');
+  const user = Buffer.from('bot').toString('base64');
+  const pass = Buffer.from('hunter2').toString('base64');
   try {
     const c = await RawSmtp.open(port);
     await c.reply();
-    await c.cmd('EHLO x.example');
-    for (const cmd of ['AUTH PLAIN AGEAYg==', 'AUTH LOGIN', 'AUTH CRAM-MD5']) {
+    assert.doesNotMatch((await c.cmd('EHLO x.example')).text, /AUTH/);
+    for (const cmd of [`AUTH PLAIN ${blob}`, 'AUTH LOGIN', `auth login ${user}`, 'AUTH CRAM-MD5', `AUTH ${blob}`, 'AUTH PLAIN']) {
       const r = await c.cmd(cmd);
-      assert.ok(r.code >= 500 && r.code < 600, `${cmd}: ${r.text}`);
+      assert.equal(r.text, '503 5.5.1 Error: authentication not enabled', cmd);
     }
-    assert.equal((await c.cmd('MAIL FROM:<a@b.example>')).code, 250); // unauthenticated mail still flows
-    c.close();
+    // A bot that does not wait: AUTH LOGIN with user and password behind it in one write.
+    c.write(`AUTH LOGIN\r\n${user}\r\n${pass}\r\n`);
+    assert.equal((await c.reply()).code, 503);
+    assert.equal((await c.reply()).code, 500);
+    assert.equal((await c.reply()).code, 500);
+    assert.equal((await sendOne(c)).code, 250, 'unauthenticated mail still flows');
+    await c.cmd('QUIT');
+
+    // Implicit TLS: not offered there either, same reply.
+    const s = tlsConnect({ host: '127.0.0.1', port: sink.tlsAddress!.port, rejectUnauthorized: false });
+    const tlsLines: string[] = [];
+    let buf = '';
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\r\n')) >= 0) {
+        tlsLines.push(buf.slice(0, nl));
+        buf = buf.slice(nl + 2);
+      }
+    });
+    const until = async (re: RegExp): Promise<void> => {
+      for (let i = 0; i < 200 && !tlsLines.some((l) => re.test(l)); i++) await settle(25);
+    };
+    await until(/^220 /);
+    s.write('EHLO tls.example\r\n');
+    await until(/^250 /);
+    s.write(`AUTH PLAIN ${blob}\r\n`);
+    await until(/^503 /);
+    s.end('QUIT\r\n');
+    assert.ok(!tlsLines.some((l) => /AUTH/.test(l)), tlsLines.join(' | '));
+    assert.ok(tlsLines.includes('503 5.5.1 Error: authentication not enabled'), tlsLines.join(' | '));
+
+    // Before the greeting, and gone without a message: the session record.
+    const early = await startTestSink({ pregreetMs: 60 }, publisher);
+    try {
+      const e = await RawSmtp.open(early.port);
+      e.write(`EHLO bot.example\r\nAUTH PLAIN ${blob}\r\n`);
+      const got = [(await e.reply()).code, (await e.reply()).code, (await e.reply()).code];
+      assert.deepEqual(got, [220, 250, 503]);
+      e.close();
+      await settle();
+    } finally {
+      await early.sink.stop();
+    }
+    await settle();
+
+    const raw = facts(publisher).smtp!;
+    assert.deepEqual(
+      raw.anomalies.filter((a) => a.code === 'AUTH_ATTEMPT').map((a) => a.detail),
+      ['PLAIN', 'LOGIN', 'CRAM-MD5', 'unknown'],
+    );
+    const ev = sessions(publisher);
+    const tlsEv = ev.find((x) => x.anomalies.some((a) => a.code === 'AUTH_ATTEMPT') && !x.anomalies.some((a) => a.code === 'EARLY_TALKER'));
+    assert.ok(tlsEv !== undefined, JSON.stringify(ev));
+    const earlyEv = ev.find((x) => x.anomalies.some((a) => a.code === 'EARLY_TALKER'))!;
+    assert.deepEqual(earlyEv.anomalies.map((a) => [a.code, a.detail]).filter(([c]) => c !== 'PIPELINING_VIOLATION'), [
+      ['EARLY_TALKER', 'EHLO bot.example\\r\\nAUTH PLAIN [credentials withheld]\\r\\n'],
+      ['AUTH_ATTEMPT', 'PLAIN'],
+    ]);
+    assert.deepEqual(earlyEv.transcript, ['EHLO bot.example', 'AUTH PLAIN [credentials withheld]']);
+    // Nowhere in what the sink published: not the blob, not the user or password lines.
+    const published = publisher.records.map((r) => `${String(r.value)} ${JSON.stringify(r.headers)}`).join('\n');
+    for (const secret of [blob, user, pass]) assert.ok(!published.includes(secret), `${secret} published`);
   } finally {
     await sink.stop();
   }
