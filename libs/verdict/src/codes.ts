@@ -44,6 +44,7 @@ export const REASON_CODES: Readonly<Record<string, string>> = {
   EARLY_TALKER: 'The client talked before the greeting (bot evidence).',
   PIPELINING_VIOLATION: 'The client pipelined without the extension (bot evidence).',
   BARE_LF: 'The client used bare LF line ends (weak bot evidence).',
+  AUTH_WITHOUT_OFFER: 'The client tried AUTH at our trap MX, which never offers it (credential-stuffing bot evidence; only the mechanism is kept).',
   // Headers
   CONNECTING_HOST_HEADER: 'The first header below our boundary was written by the connecting host (its `by` names it).',
   NO_HEADER_FROM_CONNECTING_HOST: 'The connecting host wrote no header; any lower header is an unverified claim.',

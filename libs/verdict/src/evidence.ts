@@ -11,6 +11,7 @@ const ANOMALY_REASONS: Readonly<Record<string, string>> = {
   EARLY_TALKER: 'EARLY_TALKER',
   PIPELINING_VIOLATION: 'PIPELINING_VIOLATION',
   BARE_LF: 'BARE_LF',
+  AUTH_ATTEMPT: 'AUTH_WITHOUT_OFFER',
 };
 
 /** At most this many anomalies are turned into reasons: a flood of one kind says no more than a few. */

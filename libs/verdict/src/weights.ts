@@ -15,6 +15,8 @@ export const REASON_WEIGHTS: Readonly<Record<string, Weights>> = {
   EARLY_TALKER: { direct_bot: 0.6 },
   PIPELINING_VIOLATION: { direct_bot: 0.3 },
   BARE_LF: { direct_bot: 0.15 },
+  // A real MTA never sends AUTH to an MX that did not offer it; credential-stuffing spamware tries it first.
+  AUTH_WITHOUT_OFFER: { direct_bot: 0.45 },
   THIRD_PARTY_HANDOFF: { open_relay_suspect: 0.65 },
   CONNECTING_HOST_HEADER: { open_relay_suspect: 0.1 },
   NO_HEADER_FROM_CONNECTING_HOST: { open_proxy_suspect: 0.15, direct_bot: 0.15 },
@@ -41,7 +43,7 @@ export const REASON_WEIGHTS: Readonly<Record<string, Weights>> = {
 };
 
 /** Reasons that show bot behaviour by themselves (not just a consumer-looking address). */
-export const BOT_BEHAVIOUR = new Set(['EARLY_TALKER', 'PIPELINING_VIOLATION', 'HELO_LOCALHOST', 'HELO_NETBIOS', 'HELO_IP_LITERAL', 'HELO_IP_LITERAL_MISMATCH', 'HELO_FORGED_AS_TRAP_DOMAIN', 'HELO_FORGED_BIG_PROVIDER', 'HELO_MISSING']);
+export const BOT_BEHAVIOUR = new Set(['EARLY_TALKER', 'PIPELINING_VIOLATION', 'AUTH_WITHOUT_OFFER', 'HELO_LOCALHOST', 'HELO_NETBIOS', 'HELO_IP_LITERAL', 'HELO_IP_LITERAL_MISMATCH', 'HELO_FORGED_AS_TRAP_DOMAIN', 'HELO_FORGED_BIG_PROVIDER', 'HELO_MISSING']);
 
 /** Class-defining reasons: without one of these, the class cannot win. */
 export const REQUIRED_FOR: Readonly<Record<ScoredClass, ReadonlySet<string>>> = {

@@ -172,6 +172,17 @@ test('same input -> identical output; every emitted code is documented', () => {
   for (const code of codes(a)) assert.ok(code in REASON_CODES, code);
 });
 
+test('an AUTH attempt at the trap (never offered) is bot evidence with its mechanism, and decides direct_bot alone', () => {
+  const parsed = smtpRecord({ ip: '81.2.69.10', helo: 'mail.customer.example', anomalies: [{ code: 'AUTH_ATTEMPT', detail: 'PLAIN' }, { code: 'AUTH_ATTEMPT', detail: 'LOGIN' }] });
+  const v = classify({ parsed, dns: dns({ ptr: ['mail.customer.example'], fcrdns: 'mail.customer.example', heloAddresses: ['81.2.69.10'] }), policy });
+  const auth = v.reasons.filter((r) => r.code === 'AUTH_WITHOUT_OFFER');
+  assert.equal(auth.length, 1, 'one reason however many mechanisms were tried');
+  assert.equal(auth[0]!.detail?.['sent'], 'PLAIN');
+  assert.equal(v.class, 'direct_bot');
+  const without = classify({ parsed: smtpRecord({ ip: '81.2.69.10', helo: 'mail.customer.example' }), dns: dns({ ptr: ['mail.customer.example'], fcrdns: 'mail.customer.example', heloAddresses: ['81.2.69.10'] }), policy });
+  assert.notEqual(without.class, 'direct_bot');
+});
+
 test('bot behaviour on a dynamic address is direct_bot, not dynamic_ip', () => {
   const parsed = smtpRecord({ ip: '81.2.69.10', helo: 'localhost' });
   const v = classify({ parsed, dns: dns({ ptr: ['dhcp-81-2-69-10.pool.isp.example'], fcrdns: 'dhcp-81-2-69-10.pool.isp.example' }), policy });

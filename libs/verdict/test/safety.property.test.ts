@@ -32,7 +32,7 @@ const reservedV6 = fc.constantFrom('::1', '::', 'fe80::1', 'fd00::1234', 'ff02::
 const publicIp = fc.oneof(fc.tuple(fc.integer({ min: 1, max: 99 }), octet, octet, octet).map((o) => o.join('.')), fc.constantFrom('2a01:4f8:1:2::3', '2606:4700::1111', '81.2.70.7', '81.2.71.9', '2a01:4f8:99:1::1'));
 const anyIp = fc.oneof(reservedIp, reservedV6, { arbitrary: publicIp, weight: 4 });
 
-const anomaly = fc.record({ code: fc.constantFrom('HTTP_REQUEST', 'PROXY_CONNECT', 'EARLY_TALKER', 'BARE_LF', 'PIPELINING_VIOLATION', 'OVERSIZE', 'X'), detail: fc.option(fc.string(), { nil: undefined }) });
+const anomaly = fc.record({ code: fc.constantFrom('HTTP_REQUEST', 'PROXY_CONNECT', 'EARLY_TALKER', 'BARE_LF', 'PIPELINING_VIOLATION', 'AUTH_ATTEMPT', 'OVERSIZE', 'X'), detail: fc.option(fc.string(), { nil: undefined }) });
 const name = fc.oneof(fc.constantFrom('localhost', 'DESKTOP-1', 'trap.example', 'gmail.com', 'dhcp-1-2-3-4.pool.isp.example', 'mail.relay.example', '[10.0.0.1]'), fc.domain(), fc.string());
 const hopArb = fc.record({ by: fc.option(name, { nil: null }), fromIp: fc.option(anyIp, { nil: null }), auth: fc.boolean(), with: fc.option(fc.constantFrom('ESMTP', 'ESMTPSA', 'HTTP', 'SMTP'), { nil: null }) }).map((h) => hop(h));
 const dnsArb: fc.Arbitrary<DnsFacts | null> = fc.option(
