@@ -74,6 +74,16 @@ export class RawSmtp {
     });
   }
 
+  /** Opens, takes the 220 greeting and says EHLO: where most tests start. Fails on any other reply. */
+  static async greeted(port: number, helo = 'x.example'): Promise<RawSmtp> {
+    const c = await RawSmtp.open(port);
+    const greeting = await c.reply();
+    if (greeting.code !== 220) throw new Error(`expected 220, got ${greeting.code} ${greeting.text}`);
+    const ehlo = await c.cmd(`EHLO ${helo}`);
+    if (ehlo.code !== 250) throw new Error(`expected 250 to EHLO, got ${ehlo.code} ${ehlo.text}`);
+    return c;
+  }
+
   write(data: string | Buffer): void {
     this.socket.write(data);
   }

@@ -133,9 +133,7 @@ async function flood(port: number, sessions: number, until: () => boolean): Prom
     Array.from({ length: sessions }, async () => {
       while (!until()) {
         try {
-          const c = await RawSmtp.open(port);
-          await c.reply();
-          await c.cmd('EHLO flood.example');
+          const c = await RawSmtp.greeted(port, 'flood.example');
           for (let i = 0; i < 5 && !until(); i++) {
             const r = await sendOne(c, 'x@trap.example', message('flood'));
             if (r.code === 250) accepted.push(/queued as (\S+)/.exec(r.text)![1]!);

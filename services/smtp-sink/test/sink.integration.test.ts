@@ -372,9 +372,7 @@ test('HTTP on the SMTP port is session evidence: GET, HEAD, CONNECT, before or a
 test('Kafka failure or a slow ack answers 451 4.3.0, never 250; after recovery 250 again', async () => {
   const { sink, port, publisher } = await startTestSink({ sinkPublishTimeoutMs: 300 });
   try {
-    const c = await RawSmtp.open(port);
-    await c.reply();
-    await c.cmd('EHLO x.example');
+    const c = await RawSmtp.greeted(port, 'x.example');
     publisher.fail = true;
     const r1 = await sendOne(c);
     assert.equal(r1.code, 451);
@@ -481,18 +479,14 @@ test('in-flight byte cap: over it a message gets 451 4.3.1 instead of more memor
 test('client vanishing mid-DATA and a DATA timeout are recorded', async () => {
   const { sink, port, publisher } = await startTestSink({ dataTimeoutMs: 400 });
   try {
-    const a = await RawSmtp.open(port);
-    await a.reply();
-    await a.cmd('EHLO a.example');
+    const a = await RawSmtp.greeted(port, 'a.example');
     await a.cmd('MAIL FROM:<a@b.example>');
     await a.cmd('RCPT TO:<x@trap.example>');
     await a.cmd('DATA');
     a.write('Subject: cut\r\n\r\npartial');
     await settle(50);
     a.close();
-    const b = await RawSmtp.open(port);
-    await b.reply();
-    await b.cmd('EHLO b.example');
+    const b = await RawSmtp.greeted(port, 'b.example');
     await b.cmd('MAIL FROM:<a@b.example>');
     await b.cmd('RCPT TO:<x@trap.example>');
     await b.cmd('DATA');
@@ -515,9 +509,7 @@ test('stop() lets a transaction in flight finish with 250 and refuses new work',
   const pub = new TestPublisher();
   pub.delayMs = 400;
   const { sink, port } = await startTestSink({ drainTimeoutMs: 5000 }, pub);
-  const a = await RawSmtp.open(port);
-  await a.reply();
-  await a.cmd('EHLO a.example');
+  const a = await RawSmtp.greeted(port, 'a.example');
   await a.cmd('MAIL FROM:<a@b.example>');
   await a.cmd('RCPT TO:<x@trap.example>');
   await a.cmd('DATA');
@@ -537,9 +529,7 @@ test('pipelining watch follows smtp-server: content sent before a delayed 354 is
   const { sink, port, publisher } = await startTestSink({}, pub);
   try {
     const body = message('early', 'x');
-    const c = await RawSmtp.open(port);
-    await c.reply();
-    await c.cmd('EHLO mta.example');
+    const c = await RawSmtp.greeted(port, 'mta.example');
     c.write('MAIL FROM:<a@sender.example>\r\nRCPT TO:<x@trap.example>\r\nDATA\r\n');
     assert.deepEqual([(await c.reply()).code, (await c.reply()).code, (await c.reply()).code], [250, 250, 354]);
     // Legal RFC 2920 group after the dot; but the second message follows at once, before any reply.
