@@ -135,7 +135,10 @@ export class FrontDoor {
   }
 
   private newRecord(peer: Endpoint, local: Endpoint, proxiedBy: Endpoint | null): ConnectionRecord {
-    return new ConnectionRecord(this.ctx.config.sinkId, randomUUID(), peer, local, proxiedBy);
+    const rec = new ConnectionRecord(this.ctx.config.sinkId, randomUUID(), peer, local, proxiedBy);
+    const counter = this.ctx.metrics.anomalies;
+    rec.onAnomaly = (code) => counter.inc({ code });
+    return rec;
   }
 
   /** Register a record for the life of the socket; at close it may become a session record. */

@@ -13,6 +13,7 @@ export interface SinkMetrics {
   publishSeconds: Histogram;
   sessionRecords: Counter<'result'>;
   earlyTalkers: Counter;
+  anomalies: Counter;
   httpRequests: Counter<'kind'>;
   inflightBytes: Gauge;
 }
@@ -38,6 +39,8 @@ export function createSinkMetrics(inflight: () => number, withDefaults = true): 
     }),
     sessionRecords: new Counter({ name: 'spamtrap_sink_session_records_total', help: 'Session evidence records published to spamtrap.sessions', labelNames: ['result'], registers: r }),
     earlyTalkers: new Counter({ name: 'spamtrap_sink_early_talkers_total', help: 'Clients that sent bytes before the greeting', registers: r }),
+    // Labels are the sink's own anomaly codes (a fixed vocabulary), never client text: cardinality stays bounded.
+    anomalies: new Counter({ name: 'spamtrap_sink_anomalies_total', help: 'Session anomalies observed, by code (EARLY_TALKER, HTTP_REQUEST, PIPELINING_VIOLATION, AUTH_ATTEMPT, RELAY_ATTEMPT, BARE_LF, ...)', labelNames: ['code'], registers: r }),
     httpRequests: new Counter({ name: 'spamtrap_sink_http_requests_total', help: 'HTTP request lines seen on the SMTP port', labelNames: ['kind'], registers: r }),
     inflightBytes: new Gauge({
       name: 'spamtrap_sink_inflight_bytes',

@@ -56,7 +56,11 @@ export class ConnectionRecord {
     return Date.now() - this.openedAt.getTime();
   }
 
+  /** Told of every anomaly observed, also past the per-session cap (the sink counts them in its metrics). */
+  onAnomaly: ((code: string) => void) | null = null;
+
   addAnomaly(code: string, detail?: string): void {
+    this.onAnomaly?.(code);
     if (this.anomalies.length >= MAX_ANOMALIES) {
       this.dropped++;
       return;

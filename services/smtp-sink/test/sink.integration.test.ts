@@ -223,6 +223,9 @@ test('AUTH is not offered; every attempt gets Postfix\'s 503 5.5.1 and is record
     // Nowhere in what the sink published: not the blob, not the user or password lines.
     const published = publisher.records.map((r) => `${String(r.value)} ${JSON.stringify(r.headers)}`).join('\n');
     for (const secret of [blob, user, pass]) assert.ok(!published.includes(secret), `${secret} published`);
+    // Operators see them in the metrics: one per mechanism and connection (PLAIN, LOGIN, CRAM-MD5, unknown; PLAIN over TLS).
+    const m = await sink.metrics.registry.getSingleMetricAsString('spamtrap_sink_anomalies_total');
+    assert.match(m, /spamtrap_sink_anomalies_total\{code="AUTH_ATTEMPT"\} 5\n/, m);
   } finally {
     await sink.stop();
   }
